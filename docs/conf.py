@@ -1,0 +1,48 @@
+"""Sphinx configuration for the ntm_core documentation."""
+
+import ntm_core
+
+project = "ntm_core"
+author = "ntm_core maintainers"
+copyright = "2026, ntm_core maintainers"
+release = ntm_core.__version__
+version = ".".join(release.split(".")[:2])
+
+extensions = [
+    "myst_parser",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.napoleon",
+    "sphinx.ext.viewcode",
+]
+source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
+exclude_patterns = ["_build"]
+myst_enable_extensions = ["colon_fence", "deflist"]
+myst_heading_anchors = 3
+
+nitpicky = True
+# No network in the build: types from the standard library and third-party
+# packages cannot be linked (no intersphinx), so they are not nitpicked.
+nitpick_ignore_regex = [
+    (
+        r"py:.*",
+        r"(dt|datetime|fractions|decimal|numbers|enum|typing|collections\.abc|types|argparse|io)\..*",
+    ),
+    (r"py:.*", r"(pint|attrs|attr|hypothesis|numpy|np)(\..*)?"),
+    (r"py:.*", r"(st\.)?SearchStrategy.*"),
+    (
+        r"py:.*",
+        r"(Fraction|Decimal|Mapping|Sequence|Iterable|TextIO|Callable|ExceptionGroup|date|Any)",
+    ),
+    (r"py:.*", r"ntm_core\._.*"),
+    (r"py:class", r"Handler"),
+]
+
+autodoc_default_options = {"members": True, "show-inheritance": True, "member-order": "bysource"}
+autodoc_typehints = "description"
+autodoc_member_order = "bysource"
+napoleon_google_docstring = True
+napoleon_numpy_docstring = False
+napoleon_use_rtype = False
+
+html_theme = "furo"
+html_title = f"ntm_core {release}"

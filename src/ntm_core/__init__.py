@@ -1,0 +1,58 @@
+"""ntm_core: Vietnam's New Rural Development (NTM) and OCOP criteria as versioned, cited rules.
+
+The public names are re-exported here; the machinery lives in private modules.
+
+>>> import ntm_core
+>>> ntm_core.Outcome.MET & ntm_core.Outcome.NOT_MET
+<Outcome.NOT_MET: 'not_met'>
+>>> ntm_core.Region.BTB.name_vi
+'Bắc Trung Bộ'
+"""
+
+from ntm_core._version import __version__
+from ntm_core._vocabulary import (
+    Citation,
+    CommuneGroup,
+    Outcome,
+    Provenance,
+    Region,
+    RuleLevel,
+    Tier,
+)
+from ntm_core.admin import AdminLevel, AdminUnit
+from ntm_core.exceptions import (
+    DataError,
+    InputError,
+    NtmCoreError,
+    RuleDefinitionError,
+    RuleNotInForceError,
+    UnitMismatchError,
+    UnknownIndicatorError,
+)
+from ntm_core.units import to_canonical
+
+# Names defined in private modules are documented (and pickled) as ntm_core.X.
+for _name in ("Citation", "CommuneGroup", "Outcome", "Provenance", "Region", "RuleLevel", "Tier"):
+    globals()[_name].__module__ = __name__
+del _name
+
+__all__ = [
+    "AdminLevel",
+    "AdminUnit",
+    "Citation",
+    "CommuneGroup",
+    "DataError",
+    "InputError",
+    "NtmCoreError",
+    "Outcome",
+    "Provenance",
+    "Region",
+    "RuleDefinitionError",
+    "RuleLevel",
+    "RuleNotInForceError",
+    "Tier",
+    "UnitMismatchError",
+    "UnknownIndicatorError",
+    "__version__",
+    "to_canonical",
+]

@@ -1,0 +1,244 @@
+"""The exceptions ntm_core raises.
+
+Every exception derives from :class:`NtmCoreError` and from the builtin that
+matches its meaning, so callers can catch either. Each carries its data as
+attributes, pickles, and says what was expected, what was got, and where.
+
+A negative assessment (a commune that does not meet a criterion) is a result,
+never an exception.
+
+>>> from ntm_core.exceptions import UnitMismatchError
+>>> err = UnitMismatchError(field="income_per_capita", value="45 km",
+...                         expected="million_VND / person / year")
+>>> isinstance(err, ValueError)
+True
+>>> print(err)
+income_per_capita: expected a value in million_VND / person / year, got '45 km'
+
+.. versionadded:: 0.1.0
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "DataError",
+    "InputError",
+    "NtmCoreError",
+    "RuleDefinitionError",
+    "RuleNotInForceError",
+    "UnitMismatchError",
+    "UnknownIndicatorError",
+]
+
+
+def _where(source: str | None, row: int | None, column: str | None) -> str:
+    """Render a location such as ``data.csv, row 4, column 'income'``."""
+    parts: list[str] = []
+    if source:
+        parts.append(str(source))
+    if row is not None:
+        parts.append(f"row {row}")
+    if column is not None:
+        parts.append(f"column {column!r}")
+    return ", ".join(parts)
+
+
+class NtmCoreError(Exception):
+    """Base class of every error ntm_core raises on purpose."""
+
+
+class InputError(NtmCoreError, ValueError):
+    """A value from the user's data is not what was expected.
+
+    Args:
+        message: What is wrong, in one sentence.
+        source: The file (or other source) the value came from.
+        row: The 1-based row number in that source, header included.
+        column: The column or field name.
+        value: The offending value.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        value: object = None,
+    ) -> None:
+        self.message = message
+        self.source = source
+        self.row = row
+        self.column = column
+        self.value = value
+        super().__init__(message, source, row, column, value)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (
+            _rebuild_input_error,
+            (type(self), self.message, self.source, self.row, self.column, self.value),
+        )
+
+    def __str__(self) -> str:
+        where = _where(self.source, self.row, self.column)
+        return f"{where}: {self.message}" if where else self.message
+
+
+def _rebuild_input_error(  # noqa: PLR0917 - pickle calls it with positional args
+    cls: type[InputError],
+    message: str,
+    source: str | None,
+    row: int | None,
+    column: str | None,
+    value: object,
+) -> InputError:
+    """Rebuild an :class:`InputError` (or subclass) when unpickling."""
+    err = InputError.__new__(cls)
+    InputError.__init__(err, message, source=source, row=row, column=column, value=value)
+    return err
+
+
+class DataError(InputError):
+    """A data file as a whole cannot be read (empty, not UTF-8, wrong layout)."""
+
+
+class UnitMismatchError(NtmCoreError, ValueError):
+    """A quantity has the wrong unit, cannot be parsed, or is out of range.
+
+    Args:
+        field: The indicator key or column the value was given for.
+        value: The value as given.
+        expected: The expected unit or kind of value.
+        reason: An optional extra explanation.
+        source: The file the value came from, if any.
+        row: The 1-based row in that file, if any.
+    """
+
+    def __init__(
+        self,
+        *,
+        field: str,
+        value: object,
+        expected: str,
+        reason: str | None = None,
+        source: str | None = None,
+        row: int | None = None,
+    ) -> None:
+        self.field = field
+        self.value = value
+        self.expected = expected
+        self.reason = reason
+        self.source = source
+        self.row = row
+        super().__init__(field, value, expected, reason, source, row)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (
+            _rebuild_unit_error,
+            (self.field, self.value, self.expected, self.reason, self.source, self.row),
+        )
+
+    def __str__(self) -> str:
+        where = _where(self.source, self.row, None)
+        prefix = f"{where}: " if where else ""
+        # "expected" is either a unit ("million_VND / person / year") or a
+        # phrase that already reads as a noun ("a number", "a non-negative count").
+        expected = self.expected
+        if not expected.startswith(("a ", "an ")):
+            expected = f"a value in {expected}"
+        text = f"{prefix}{self.field}: expected {expected}, got {self.value!r}"
+        if self.reason:
+            text += f" ({self.reason})"
+        return text
+
+
+def _rebuild_unit_error(  # noqa: PLR0917 - pickle calls it with positional args
+    field: str,
+    value: object,
+    expected: str,
+    reason: str | None,
+    source: str | None,
+    row: int | None,
+) -> UnitMismatchError:
+    """Rebuild a :class:`UnitMismatchError` when unpickling."""
+    return UnitMismatchError(
+        field=field, value=value, expected=expected, reason=reason, source=source, row=row
+    )
+
+
+class UnknownIndicatorError(InputError, KeyError):
+    """An indicator key or code is not defined by the rule set in force."""
+
+    def __str__(self) -> str:
+        # KeyError.__str__ would repr the args tuple; keep InputError's message.
+        return InputError.__str__(self)
+
+
+class RuleDefinitionError(NtmCoreError, ValueError):
+    """A rule file or threshold sheet is malformed.
+
+    Loaders collect every problem of a file and raise them together in an
+    :class:`ExceptionGroup` of these.
+
+    Args:
+        message: What is wrong.
+        source: The file.
+        path: The table path inside the file, e.g. ``criteria[3].indicators[0]``.
+        key: The offending key.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str | None = None,
+        path: str | None = None,
+        key: str | None = None,
+    ) -> None:
+        self.message = message
+        self.source = source
+        self.path = path
+        self.key = key
+        super().__init__(message, source, path, key)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_rule_error, (self.message, self.source, self.path, self.key))
+
+    def __str__(self) -> str:
+        where = [p for p in (self.source, self.path) if p]
+        if self.key is not None:
+            where.append(f"key {self.key!r}")
+        return f"{', '.join(where)}: {self.message}" if where else self.message
+
+
+def _rebuild_rule_error(
+    message: str, source: str | None, path: str | None, key: str | None
+) -> RuleDefinitionError:
+    """Rebuild a :class:`RuleDefinitionError` when unpickling."""
+    return RuleDefinitionError(message, source=source, path=path, key=key)
+
+
+class RuleNotInForceError(NtmCoreError, LookupError):
+    """No edition of a rule set is in force on the date asked for.
+
+    Args:
+        key: The rule-set key.
+        on: The date asked for, as ISO text.
+        nearest: Descriptions of the nearest editions, e.g.
+            ``"2021-2025 (2022-03-08 – 2024-03-01)"``.
+    """
+
+    def __init__(self, key: str, on: str, nearest: tuple[str, ...] = ()) -> None:
+        self.key = key
+        self.on = on
+        self.nearest = tuple(nearest)
+        super().__init__(key, on, self.nearest)
+
+    def __str__(self) -> str:
+        text = f"no edition of {self.key!r} is in force on {self.on}"
+        if self.nearest:
+            text += "; nearest editions: " + ", ".join(self.nearest)
+        return text

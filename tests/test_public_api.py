@@ -1,0 +1,64 @@
+"""The public façade: an explicit, sorted, complete and documented ``__all__``."""
+
+import importlib
+import importlib.metadata
+import inspect
+import subprocess
+import sys
+
+import pytest
+
+import ntm_core
+
+PUBLIC_MODULES = [
+    "ntm_core",
+    "ntm_core.exceptions",
+    "ntm_core.units",
+    "ntm_core.admin",
+    "ntm_core.cli",
+]
+
+
+@pytest.mark.parametrize("name", PUBLIC_MODULES)
+def test_all_is_sorted_and_unique(name):
+    module = importlib.import_module(name)
+    assert list(module.__all__) == sorted(set(module.__all__))
+
+
+@pytest.mark.parametrize("name", PUBLIC_MODULES)
+def test_all_names_exist_and_are_documented(name):
+    module = importlib.import_module(name)
+    for public in module.__all__:
+        obj = getattr(module, public)
+        if public == "__version__":
+            continue
+        assert inspect.getdoc(obj), f"{name}.{public} has no docstring"
+
+
+def test_facade_exports_every_public_class_of_its_modules():
+    """Every public class or function defined in a private module is re-exported."""
+    from ntm_core import _vocabulary
+
+    for public in _vocabulary.__all__:
+        assert public in ntm_core.__all__
+
+
+def test_version_matches_distribution_metadata():
+    assert ntm_core.__version__ == importlib.metadata.version("ntm-core")
+
+
+def test_cli_version_prints_the_same_version():
+    result = subprocess.run(
+        [sys.executable, "-m", "ntm_core", "--version"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"ntm {ntm_core.__version__}"
+
+
+def test_import_does_not_load_pint():
+    """Importing ntm_core must stay fast: pint (~0.3 s) loads on first unit use."""
+    code = "import sys, ntm_core; print('pint' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
