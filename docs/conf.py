@@ -1,6 +1,10 @@
 """Sphinx configuration for the ntm_core documentation."""
 
+from pathlib import Path
+
 import ntm_core
+from ntm_core.rules import Rulebook
+from ntm_core.rules._markdown import ruleset_markdown
 
 project = "ntm_core"
 author = "ntm_core maintainers"
@@ -46,3 +50,34 @@ napoleon_use_rtype = False
 
 html_theme = "furo"
 html_title = f"ntm_core {release}"
+
+
+def _generate_ruleset_pages(_app: object) -> None:
+    """Write one reference page per bundled rule-set edition (docs/reference/rulesets/)."""
+    out = Path(__file__).parent / "reference" / "rulesets"
+    out.mkdir(exist_ok=True)
+    for old in out.glob("*.md"):
+        old.unlink()
+    book = Rulebook.bundled()
+    names = []
+    for edition in book:
+        name = edition.id.replace("@", "_").replace("+", "_")
+        (out / f"{name}.md").write_text(ruleset_markdown(edition), encoding="utf-8")
+        names.append(name)
+    index = [
+        "# Rule sets",
+        "",
+        "One page per edition of every bundled rule set, generated from the rule files.",
+        "",
+        "```{toctree}",
+        ":maxdepth: 1",
+        "",
+        *names,
+        "```",
+        "",
+    ]
+    (out / "index.md").write_text("\n".join(index), encoding="utf-8")
+
+
+def setup(app: object) -> None:
+    app.connect("builder-inited", _generate_ruleset_pages)  # type: ignore[attr-defined]

@@ -86,7 +86,7 @@ def registry() -> pint.UnitRegistry:  # type: ignore[type-arg]
     "million_VND/person/year")``); quantities from another registry are
     re-read through this one by their magnitude and unit name.
     """
-    import pint  # noqa: PLC0415 - pint takes ~0.3 s to import; keep `import ntm_core` fast
+    import pint  # pint takes ~0.3 s to import: load it on first use
 
     ureg: pint.UnitRegistry = pint.UnitRegistry(  # type: ignore[type-arg]
         cache_folder=None, autoconvert_offset_to_baseunit=False
@@ -117,7 +117,7 @@ def parse_unit(text: str) -> pint.Unit:
     Raises:
         ValueError: If the text is not a unit the registry knows.
     """
-    import pint  # noqa: PLC0415 - see registry()
+    import pint  # pint takes ~0.3 s to import: load it on first use
 
     ureg = registry()
     normalised = _normalise_unit_text(text)

@@ -1,0 +1,656 @@
+"""The rule-set model: rule sets, criteria, indicators and thresholds.
+
+Everything here is an immutable value. Rule files are parsed into these by
+:mod:`ntm_core.rules._loader`; the :class:`~ntm_core.rules.Rulebook` holds them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable, Iterator, Mapping
+from fractions import Fraction
+
+import attrs
+
+from ntm_core._vocabulary import Citation, CommuneGroup, Provenance, Region, RuleLevel, Tier
+from ntm_core.rules._conditions import AllOf, Check, Condition
+
+__all__ = [
+    "Aggregate",
+    "Comparator",
+    "Criterion",
+    "Indicator",
+    "IndicatorKind",
+    "OcopPart",
+    "OcopScheme",
+    "OcopStarBand",
+    "RegionOverride",
+    "RelativeThreshold",
+    "RevocationRule",
+    "RuleSet",
+    "Selection",
+    "Threshold",
+    "ruleset_to_dict",
+    "threshold_to_dict",
+]
+
+
+def _thresholds(value: Iterable[Threshold]) -> tuple[Threshold, ...]:
+    return tuple(value)
+
+
+def _indicators(value: Iterable[Indicator]) -> tuple[Indicator, ...]:
+    return tuple(value)
+
+
+def _criteria(value: Iterable[Criterion]) -> tuple[Criterion, ...]:
+    return tuple(value)
+
+
+def _overrides(value: Iterable[RegionOverride]) -> tuple[RegionOverride, ...]:
+    return tuple(value)
+
+
+def _revocations(value: Iterable[RevocationRule]) -> tuple[RevocationRule, ...]:
+    return tuple(value)
+
+
+def _strings(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+def _kinds(value: Iterable[str]) -> frozenset[str]:
+    return frozenset(value)
+
+
+class Comparator(enum.Enum):
+    """How an observed value is compared with its threshold.
+
+    >>> Comparator.GE.holds(45, 45)
+    True
+    >>> Comparator.LE.margin(26, 25)  # stunting 26% against a ceiling of 25%
+    Fraction(-1, 1)
+
+    .. versionadded:: 0.1.0
+    """
+
+    GE = ">="
+    LE = "<="
+    GT = ">"
+    LT = "<"
+    EQ = "=="
+
+    def holds(self, observed: Fraction | bool, threshold: Fraction | bool) -> bool:  # noqa: FBT001 - yes/no values compare with ==
+        """Whether ``observed`` meets ``threshold`` under this comparator."""
+        if self is Comparator.EQ:
+            return observed == threshold
+        if isinstance(observed, bool) or isinstance(threshold, bool):
+            msg = f"{self.value} cannot compare yes/no values"
+            raise TypeError(msg)
+        return {
+            Comparator.GE: observed >= threshold,
+            Comparator.LE: observed <= threshold,
+            Comparator.GT: observed > threshold,
+            Comparator.LT: observed < threshold,
+        }[self]
+
+    def margin(self, observed: Fraction, threshold: Fraction) -> Fraction:
+        """The signed distance to the threshold in the indicator's unit.
+
+        Positive (or zero) means room to spare, negative a shortfall: for ``>=``
+        it is ``observed - threshold``; for ``<=`` it is ``threshold - observed``.
+        """
+        if self in (Comparator.GE, Comparator.GT):
+            return Fraction(observed) - Fraction(threshold)
+        if self in (Comparator.LE, Comparator.LT):
+            return Fraction(threshold) - Fraction(observed)
+        return -abs(Fraction(observed) - Fraction(threshold))
+
+    @property
+    def improves_upward(self) -> bool | None:
+        """True if larger values are better, False if smaller are, None for ``==``."""
+        if self in (Comparator.GE, Comparator.GT):
+            return True
+        if self in (Comparator.LE, Comparator.LT):
+            return False
+        return None
+
+
+class IndicatorKind(enum.Enum):
+    """What an indicator measures: a number, a ratio of counts, or yes/no.
+
+    .. versionadded:: 0.1.0
+    """
+
+    NUMERIC = "numeric"
+    RATIO = "ratio"
+    BOOLEAN = "boolean"
+
+
+@attrs.frozen(kw_only=True)
+class Selection:
+    """The attributes of a unit that pick its thresholds.
+
+    Attributes:
+        region: The unit's NTM region (2016–2025 sets).
+        group: The unit's commune group (2026–2030 set).
+        year: The assessment year.
+        commune_kind: A special status such as ``"extremely_disadvantaged"``.
+
+    .. versionadded:: 0.1.0
+    """
+
+    region: Region | None = None
+    group: CommuneGroup | None = None
+    year: int | None = None
+    commune_kind: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class RelativeThreshold:
+    """A threshold defined as a factor of another rule set's threshold.
+
+    Decision 319/QĐ-TTg sets the model-commune income at 10% above the
+    advanced-commune level in force at the same time: ``key =
+    "vn.commune.advanced"``, ``indicator = "income_per_capita"``,
+    ``factor = Fraction(11, 10)``.
+
+    .. versionadded:: 0.1.0
+    """
+
+    key: str
+    indicator: str
+    factor: Fraction
+
+
+@attrs.frozen(kw_only=True)
+class Threshold:
+    """One threshold value of an indicator and the selectors it applies to.
+
+    A selector left ``None`` applies to every unit; when several thresholds
+    match a unit, the most specific one (most selectors set) wins.
+
+    Attributes:
+        value: The value in the indicator's canonical unit (``True`` for yes/no
+            indicators), or ``None`` for an unresolved relative threshold.
+        relative_to: Set when the value is a factor of another rule set's threshold.
+        region: The NTM region it applies to, or ``None`` for the general level.
+        group: The commune group it applies to.
+        year: The assessment year it applies to.
+        commune_kind: The special commune kind it applies to.
+        citation: Where the law says so.
+        provenance: How sure we are of the value.
+        source: Where the value was read (a web page, a provincial decision).
+        note: Anything a reader must know.
+        origin: The rule file (or threshold sheet) the value came from.
+
+    .. versionadded:: 0.1.0
+    """
+
+    value: Fraction | bool | None
+    citation: Citation
+    provenance: Provenance
+    relative_to: RelativeThreshold | None = None
+    region: Region | None = None
+    group: CommuneGroup | None = None
+    year: int | None = None
+    commune_kind: str | None = None
+    source: str | None = None
+    note: str | None = None
+    origin: str | None = attrs.field(default=None, eq=False)
+
+    @property
+    def specificity(self) -> int:
+        """How many selectors are set."""
+        return sum(s is not None for s in (self.region, self.group, self.year, self.commune_kind))
+
+    def selectors(self) -> dict[str, str | int]:
+        """The selectors that are set, JSON-ready (``{"region": "BTB", "year": 2022}``)."""
+        out: dict[str, str | int] = {}
+        if self.region is not None:
+            out["region"] = self.region.value
+        if self.group is not None:
+            out["group"] = self.group.value
+        if self.year is not None:
+            out["year"] = self.year
+        if self.commune_kind is not None:
+            out["commune_kind"] = self.commune_kind
+        return out
+
+    def same_selectors(self, other: Threshold) -> bool:
+        """Whether both apply to exactly the same units."""
+        return self.selectors() == other.selectors()
+
+    def matches(self, selection: Selection) -> bool:
+        """Whether the threshold applies to a unit with these attributes."""
+        return (
+            (self.region is None or self.region is selection.region)
+            and (self.group is None or self.group is selection.group)
+            and (self.year is None or self.year == selection.year)
+            and (self.commune_kind is None or self.commune_kind == selection.commune_kind)
+        )
+
+
+@attrs.frozen(kw_only=True)
+class Aggregate:
+    """An indicator computed from the assessments of child units.
+
+    ``of`` is the rule level of the children, ``tier`` the tier they must
+    reach; the value is the share (percent) of children at that tier or above.
+
+    .. versionadded:: 0.1.0
+    """
+
+    of: RuleLevel
+    tier: Tier
+
+
+@attrs.frozen(kw_only=True)
+class Indicator:
+    """One measurable requirement (*chỉ tiêu*) of a criterion.
+
+    Attributes:
+        key: Stable snake_case key that survives renumbering (``income_per_capita``).
+        code: The legal code in this edition (``"10"``, ``"17.10"``).
+        name_vi: The Vietnamese name.
+        name_en: The English name.
+        kind: Numeric, ratio or yes/no.
+        unit: The canonical unit (pint syntax), ``None`` for yes/no.
+        comparator: How observations are compared with thresholds.
+        thresholds: Every known threshold; may be empty when the value is unknown.
+        aggregate: Set when the value is computed from child units.
+        note: Anything a reader must know.
+
+    .. versionadded:: 0.1.0
+    """
+
+    key: str
+    code: str
+    name_vi: str
+    name_en: str
+    kind: IndicatorKind
+    unit: str | None
+    comparator: Comparator
+    thresholds: tuple[Threshold, ...] = attrs.field(default=(), converter=_thresholds)
+    aggregate: Aggregate | None = None
+    note: str | None = None
+
+    def threshold_for(self, selection: Selection) -> Threshold | None:
+        """The most specific threshold that applies to ``selection``, or ``None``.
+
+        Ties between equally specific thresholds go to the one listed first.
+        """
+        best: Threshold | None = None
+        for threshold in self.thresholds:
+            if threshold.value is None or not threshold.matches(selection):
+                continue
+            if best is None or threshold.specificity > best.specificity:
+                best = threshold
+        return best
+
+
+def _default_condition(indicators: Iterable[Indicator]) -> Condition:
+    return AllOf(children=[Check(key=i.key) for i in indicators])
+
+
+@attrs.frozen(kw_only=True)
+class Criterion:
+    """A criterion (*tiêu chí*): a legal code, names, indicators and a condition.
+
+    .. versionadded:: 0.1.0
+    """
+
+    code: str
+    name_vi: str
+    name_en: str
+    indicators: tuple[Indicator, ...] = attrs.field(converter=_indicators)
+    condition: Condition = attrs.field(
+        default=attrs.Factory(lambda self: _default_condition(self.indicators), takes_self=True)
+    )
+    group: str | None = None
+
+    def indicator(self, key: str) -> Indicator:
+        """The indicator with ``key``.
+
+        Raises:
+            KeyError: If the criterion has no such indicator.
+        """
+        for indicator in self.indicators:
+            if indicator.key == key:
+                return indicator
+        raise KeyError(key)
+
+
+@attrs.frozen(kw_only=True)
+class RegionOverride:
+    """Communes of these kinds are assessed at another region's level.
+
+    Decision 318/QĐ-TTg, Article 1: extremely disadvantaged communes (and some
+    others) use the level of the Northern Midlands and Mountains.
+
+    .. versionadded:: 0.1.0
+    """
+
+    commune_kinds: frozenset[str] = attrs.field(converter=_kinds)
+    region: Region
+    citation: Citation
+    provenance: Provenance
+
+
+@attrs.frozen(kw_only=True)
+class RevocationRule:
+    """A band of unmet criteria in which a recognition is revoked (Decision 18/2022/QĐ-TTg).
+
+    The rule fires when the share of criteria no longer met is at least
+    ``min_share_not_met`` percent and below ``max_share_not_met`` (if set),
+    and — if ``requires_one_of`` is not empty — one of those criteria is among
+    the unmet ones.
+
+    .. versionadded:: 0.1.0
+    """
+
+    level: RuleLevel
+    min_share_not_met: Fraction
+    max_share_not_met: Fraction | None
+    requires_one_of: tuple[str, ...]
+    citation: Citation
+    provenance: Provenance
+    note: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class OcopPart:
+    """A part of the OCOP score sheet (A, B or C) and its maximum.
+
+    .. versionadded:: 0.1.0
+    """
+
+    code: str
+    name_vi: str
+    name_en: str
+    max: int
+    citation: Citation
+    provenance: Provenance
+
+
+@attrs.frozen(kw_only=True)
+class OcopStarBand:
+    """A star band: the lowest total score that earns ``stars``, and who certifies it.
+
+    .. versionadded:: 0.1.0
+    """
+
+    stars: int
+    min_score: Fraction
+    certified: bool
+    certifier: str | None
+    citation: Citation
+    provenance: Provenance
+
+
+@attrs.frozen(kw_only=True)
+class OcopScheme:
+    """The OCOP score sheet of one edition: parts, star bands, validity, product groups.
+
+    .. versionadded:: 0.1.0
+    """
+
+    parts: tuple[OcopPart, ...]
+    stars: tuple[OcopStarBand, ...]
+    validity_months: int | None
+    validity_citation: Citation | None
+    validity_provenance: Provenance | None
+    groups: Mapping[str, tuple[str, str]]
+
+
+@attrs.frozen(kw_only=True)
+class RuleSet:
+    """One edition of one rule set: an instrument, for one level and one tier.
+
+    Attributes:
+        key: Dotted, stable across editions (``vn.commune.standard``).
+        edition: Unique per key (``2021-2025``, ``2021-2025+211``).
+        period: The programme period (``2021-2025``); several editions may share it.
+        valid_from: First day in force (inclusive).
+        valid_to: First day no longer in force (exclusive), ``None`` if open.
+        level: The level it grades.
+        tier: The tier it decides, or ``None`` for rating and recognition rule sets.
+        purpose: ``tier`` (decides a rung of a ladder), ``rating`` (OCOP score
+            sheet) or ``recognition`` (recognition conditions and revocation).
+        title_vi: The instrument's Vietnamese title.
+        title_en: An English rendering.
+        selector: How thresholds vary: ``region``, ``group`` or ``none``.
+        instrument: The instrument it encodes.
+        refines: ``KEY@EDITION`` of the edition it amends or tightens, for overlays.
+        criteria: The criteria, in legal order.
+        region_overrides: Communes assessed at another region's level.
+        revocation: Revocation bands (recognition rule sets only).
+        ocop: The score sheet (OCOP rating editions only).
+        note: Anything a reader must know.
+        source: The rule file it was read from.
+        overlays: Threshold sheets layered onto it, in order.
+
+    .. versionadded:: 0.1.0
+    """
+
+    key: str
+    edition: str
+    period: str
+    valid_from: dt.date
+    valid_to: dt.date | None
+    level: RuleLevel
+    tier: Tier | None
+    title_vi: str
+    title_en: str
+    selector: str
+    instrument: Citation
+    criteria: tuple[Criterion, ...] = attrs.field(default=(), converter=_criteria)
+    refines: str | None = None
+    purpose: str = "tier"
+    region_overrides: tuple[RegionOverride, ...] = attrs.field(default=(), converter=_overrides)
+    revocation: tuple[RevocationRule, ...] = attrs.field(default=(), converter=_revocations)
+    ocop: OcopScheme | None = None
+    note: str | None = None
+    source: str | None = attrs.field(default=None, eq=False)
+    overlays: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+
+    @property
+    def id(self) -> str:
+        """``KEY@EDITION``, the name used on the command line."""
+        return f"{self.key}@{self.edition}"
+
+    def in_force_on(self, on: dt.date) -> bool:
+        """Whether the edition is in force on ``on`` (half-open interval)."""
+        return self.valid_from <= on and (self.valid_to is None or on < self.valid_to)
+
+    def validity_text(self) -> str:
+        """``"2022-03-08 – 2024-03-01"`` (or ``"2026-02-15 –"`` when open)."""
+        end = self.valid_to.isoformat() if self.valid_to else ""
+        return f"{self.valid_from.isoformat()} – {end}".rstrip()
+
+    def indicators(self) -> Iterator[tuple[Criterion, Indicator]]:
+        """Every indicator with its criterion, in legal order."""
+        for criterion in self.criteria:
+            for indicator in criterion.indicators:
+                yield criterion, indicator
+
+    def indicator(self, key_or_code: str) -> Indicator:
+        """The indicator with this key, or with this legal code.
+
+        Raises:
+            KeyError: If none matches.
+        """
+        by_code = None
+        for _, indicator in self.indicators():
+            if indicator.key == key_or_code:
+                return indicator
+            if indicator.code == key_or_code and by_code is None:
+                by_code = indicator
+        if by_code is not None:
+            return by_code
+        raise KeyError(key_or_code)
+
+    def criterion(self, code: str) -> Criterion:
+        """The criterion with this legal code.
+
+        Raises:
+            KeyError: If none matches.
+        """
+        for criterion in self.criteria:
+            if criterion.code == code:
+                return criterion
+        raise KeyError(code)
+
+    def effective_selection(self, selection: Selection) -> Selection:
+        """Apply region overrides: an extremely disadvantaged commune uses the TDMNPB level."""
+        if selection.commune_kind is None:
+            return selection
+        for override in self.region_overrides:
+            if selection.commune_kind in override.commune_kinds:
+                return attrs.evolve(selection, region=override.region)
+        return selection
+
+    def thresholds(self) -> Iterator[tuple[Indicator, Threshold]]:
+        """Every threshold with its indicator."""
+        for _, indicator in self.indicators():
+            for threshold in indicator.thresholds:
+                yield indicator, threshold
+
+    def provenance_counts(self) -> dict[Provenance, int]:
+        """How many thresholds of each provenance the edition has."""
+        counts = dict.fromkeys(Provenance, 0)
+        for _, threshold in self.thresholds():
+            counts[threshold.provenance] += 1
+        if self.ocop is not None:
+            for part in self.ocop.parts:
+                counts[part.provenance] += 1
+            for band in self.ocop.stars:
+                counts[band.provenance] += 1
+        return counts
+
+    def restricted_to(self, selection: Selection) -> RuleSet:
+        """The same edition with, per indicator, only the threshold that applies.
+
+        Without a year in ``selection``, the threshold that applies in each
+        year the indicator names is kept (income levels rise year by year).
+        """
+        effective = self.effective_selection(selection)
+        criteria = []
+        for criterion in self.criteria:
+            indicators = []
+            for indicator in criterion.indicators:
+                if effective.year is not None:
+                    years: list[int | None] = [effective.year]
+                else:
+                    years = [
+                        None,
+                        *sorted({t.year for t in indicator.thresholds if t.year is not None}),
+                    ]
+                kept: list[Threshold] = []
+                for year in years:
+                    best = indicator.threshold_for(attrs.evolve(effective, year=year))
+                    if best is not None and best not in kept:
+                        kept.append(best)
+                indicators.append(attrs.evolve(indicator, thresholds=kept))
+            criteria.append(attrs.evolve(criterion, indicators=indicators))
+        return attrs.evolve(self, criteria=criteria)
+
+
+def _json_number(value: Fraction | bool | None) -> int | float | bool | None:  # noqa: FBT001 - a converter
+    """A threshold value for JSON: an int when whole, else the nearest float."""
+    if value is None or isinstance(value, bool):
+        return value
+    if value.denominator == 1:
+        return value.numerator
+    return value.numerator / value.denominator
+
+
+def threshold_to_dict(threshold: Threshold) -> dict[str, object]:
+    """A threshold as the ``rules show --format json`` contract spells it."""
+    out: dict[str, object] = {"value": _json_number(threshold.value)}
+    out.update(threshold.selectors())
+    out["citation"] = threshold.citation.to_dict()
+    out["provenance"] = threshold.provenance.value
+    if threshold.source:
+        out["source"] = threshold.source
+    if threshold.note:
+        out["note"] = threshold.note
+    return out
+
+
+def ruleset_to_dict(edition: RuleSet) -> dict[str, object]:
+    """An edition as the stable JSON contract of ``ntm rules show``.
+
+    Top level ``key``, ``edition``, ``valid_from``, ``valid_to``,
+    ``instrument``, ``criteria``; each criterion ``code``, ``name_vi``,
+    ``name_en``, ``indicators``; each indicator ``key``, ``code``,
+    ``name_vi``, ``name_en``, ``kind``, ``unit``, ``comparator``,
+    ``thresholds``. Keys may be added; these are never renamed.
+    """
+    out: dict[str, object] = {
+        "key": edition.key,
+        "edition": edition.edition,
+        "period": edition.period,
+        "valid_from": edition.valid_from.isoformat(),
+        "valid_to": edition.valid_to.isoformat() if edition.valid_to else None,
+        "level": edition.level.value,
+        "tier": edition.tier.value if edition.tier is not None else None,
+        "purpose": edition.purpose,
+        "title_vi": edition.title_vi,
+        "title_en": edition.title_en,
+        "instrument": edition.instrument.to_dict(),
+        "refines": edition.refines,
+        "overlays": list(edition.overlays),
+        "provenance_counts": {p.value: n for p, n in edition.provenance_counts().items()},
+        "criteria": [
+            {
+                "code": c.code,
+                "name_vi": c.name_vi,
+                "name_en": c.name_en,
+                "condition": c.condition.to_data(),
+                "indicators": [
+                    {
+                        "key": i.key,
+                        "code": i.code,
+                        "name_vi": i.name_vi,
+                        "name_en": i.name_en,
+                        "kind": i.kind.value,
+                        "unit": i.unit,
+                        "comparator": i.comparator.value,
+                        "thresholds": [threshold_to_dict(t) for t in i.thresholds],
+                    }
+                    for i in c.indicators
+                ],
+            }
+            for c in edition.criteria
+        ],
+    }
+    if edition.ocop is not None:
+        out["ocop"] = _ocop_to_dict(edition.ocop)
+    return out
+
+
+def _ocop_to_dict(scheme: OcopScheme) -> dict[str, object]:
+    """An OCOP score sheet for JSON."""
+    parts = [
+        {"code": p.code, "name_vi": p.name_vi, "name_en": p.name_en, "max": p.max}
+        | {"citation": p.citation.to_dict(), "provenance": p.provenance.value}
+        for p in scheme.parts
+    ]
+    stars = [
+        {"stars": s.stars, "min_score": _json_number(s.min_score), "certified": s.certified}
+        | {
+            "certifier": s.certifier,
+            "citation": s.citation.to_dict(),
+            "provenance": s.provenance.value,
+        }
+        for s in scheme.stars
+    ]
+    groups = [{"code": k, "name_vi": v[0], "name_en": v[1]} for k, v in scheme.groups.items()]
+    return {
+        "parts": parts,
+        "stars": stars,
+        "validity_months": scheme.validity_months,
+        "groups": groups,
+    }
