@@ -9,19 +9,23 @@ names the file, row, column and value), 2 usage error.
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
 import json
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, TextIO
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO, TypedDict
 
 from ntm_core._version import __version__
-from ntm_core._vocabulary import Provenance, Region
-from ntm_core.exceptions import NtmCoreError
+from ntm_core._vocabulary import Provenance, Region, RuleLevel
+from ntm_core.exceptions import InputError, NtmCoreError, RuleNotInForceError
 from ntm_core.rules._model import Selection, Threshold
 
 if TYPE_CHECKING:
-    from ntm_core.rules import Rulebook
+    from ntm_core.admin import AdminUnit
+    from ntm_core.engine import BatchResult, Ladder, Observations
+    from ntm_core.rules import Rulebook, RuleSet
 
 __all__ = ["main"]
 
@@ -78,16 +82,31 @@ def _table(rows: Sequence[Sequence[str]], out: TextIO) -> None:
 def _cmd_rules_list(args: argparse.Namespace, out: TextIO) -> int:
     """List every edition with its validity, instrument and provenance counts."""
     book = _rulebook(args)
-    rows = [["RULE SET", "EDITION", "VALID FROM", "VALID TO", "INSTRUMENT", "VERIFIED", "SECONDARY",
-             "UNVERIFIED", "ILLUSTRATIVE"]]  # fmt: skip
+    rows = [
+        [
+            "RULE SET",
+            "EDITION",
+            "VALID FROM",
+            "VALID TO",
+            "INSTRUMENT",
+            "VERIFIED",
+            "SECONDARY",
+            "UNVERIFIED",
+            "ILLUSTRATIVE",
+        ]
+    ]
     for edition in book:
         counts = edition.provenance_counts()
-        rows.append([
-            edition.key, edition.edition, edition.valid_from.isoformat(),
-            edition.valid_to.isoformat() if edition.valid_to else "(open)",
-            edition.instrument.number,
-            *(str(counts[p]) for p in Provenance),
-        ])  # fmt: skip
+        rows.append(
+            [
+                edition.key,
+                edition.edition,
+                edition.valid_from.isoformat(),
+                edition.valid_to.isoformat() if edition.valid_to else "(open)",
+                edition.instrument.number,
+                *(str(counts[p]) for p in Provenance),
+            ]
+        )
     _table(rows, out)
     return EXIT_OK
 
@@ -166,7 +185,276 @@ def _cmd_rules_template(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _parse_level(text: str) -> RuleLevel:
+    try:
+        return RuleLevel.from_text(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def _load_assessment_inputs(args: argparse.Namespace) -> tuple[Rulebook, Ladder, Observations]:
+    """Rules, ladder and observations (of the period assessed) for assess/explain."""
+    from ntm_core.engine import Ladder
+    from ntm_core.io import read_observations
+
+    book = _rulebook(args)
+    ladder = Ladder.for_level(book, level=args.level, on=args.on, scope=args.scope)
+    observations = read_observations(args.data, catalog=ladder.catalog(), units=args.units)
+    periods = sorted(set(observations.periods))
+    if args.period is not None:
+        if args.period not in periods:
+            found = ", ".join(map(str, periods))
+            msg = f"no observations for period {args.period}; the data has {found}"
+            raise InputError(msg, source=str(args.data), column="period", value=args.period)
+        observations = observations.for_period(args.period)
+    elif len(periods) > 1:
+        usable = [p for p in periods if p <= args.on.year] or periods
+        observations = observations.for_period(usable[-1])
+    return book, ladder, observations
+
+
+class _Summary(TypedDict):
+    unit: str
+    name: str | None
+    period: int
+    tier: str
+    tier_at_least: str
+    outcome: str
+    criteria_met: int
+    criteria: list[dict[str, str]]
+    missing: list[str]
+
+
+def _unit_summaries(result: BatchResult) -> list[_Summary]:
+    """Per unit: the stable JSON fields of ``ntm assess``."""
+    from ntm_core.engine import CODES
+
+    inverse = {v: k.value for k, v in CODES.items()}
+    observations = result.observations
+    keys = list(dict.fromkeys(i.key for rung in result.ladder.rungs for _, i in rung.indicators()))
+    absent = {
+        key: (~observations.columns[key].present if key in observations.columns else None)
+        for key in keys
+    }
+    tiers = result.tiers()
+    at_least = result.tiers_at_least()
+    outcomes = result.outcomes()
+    met = result.criteria_met()
+    out: list[_Summary] = []
+    for row, code in enumerate(observations.codes):
+        tier = tiers[row]
+        criteria = result.criterion_outcomes[0] if result.criterion_outcomes else {}
+        out.append(
+            _Summary(
+                unit=code,
+                name=observations.attribute("name", row),
+                period=observations.periods[row],
+                tier=tier.value if tier is not None else "unknown",
+                tier_at_least=at_least[row].value,
+                outcome=outcomes[row].value,
+                criteria_met=int(met[row]),
+                criteria=[
+                    {"code": c, "outcome": inverse[int(a[row])]} for c, a in criteria.items()
+                ],
+                missing=[k for k, m in absent.items() if m is None or bool(m[row])],
+            )
+        )
+    return out
+
+
+def _cmd_assess(args: argparse.Namespace, out: TextIO) -> int:
+    """Assess every unit of a data file."""
+    from ntm_core.engine import evaluate_batch, selections
+
+    book, ladder, observations = _load_assessment_inputs(args)
+    result = evaluate_batch(
+        ladder, observations, selections(observations), rules_hash=book.content_hash(ladder.ids)
+    )
+    summaries = _unit_summaries(result)
+    if args.format == "json":
+        json.dump(summaries, out, ensure_ascii=False, indent=2)
+        print(file=out)
+        return EXIT_OK
+    codes = [c.code for c in ladder.rungs[0].criteria] if ladder.rungs else []
+    if args.format == "csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(
+            ["unit", "name", "period", "tier", "outcome", "criteria_met", "missing", *codes]
+        )
+        for item in summaries:
+            outcomes = {c["code"]: c["outcome"] for c in item["criteria"]}
+            writer.writerow(
+                [
+                    item["unit"],
+                    item["name"] or "",
+                    item["period"],
+                    item["tier"],
+                    item["outcome"],
+                    item["criteria_met"],
+                    len(item["missing"]),
+                    *(outcomes[c] for c in codes),
+                ]
+            )
+        return EXIT_OK
+    total = len(codes)
+    rows = [["UNIT", "NAME", "PERIOD", "TIER", "CRITERIA MET", "MISSING"]]
+    rows.extend(
+        [
+            str(item["unit"]),
+            str(item["name"] or ""),
+            str(item["period"]),
+            str(item["tier"]),
+            f"{item['criteria_met']}/{total}",
+            str(len(item["missing"])),
+        ]
+        for item in summaries
+    )
+    _table(rows, out)
+    counts: dict[str, int] = {}
+    for item in summaries:
+        counts[str(item["tier"])] = counts.get(str(item["tier"]), 0) + 1
+    summary = ", ".join(f"{n} {tier}" for tier, n in sorted(counts.items()))
+    print(f"\n{len(summaries)} units under {', '.join(ladder.ids)}: {summary}", file=out)
+    return EXIT_OK
+
+
+def _cmd_explain(args: argparse.Namespace, out: TextIO) -> int:
+    """Explain one unit's decision."""
+    from ntm_core.engine import render_text, selections
+    from ntm_core.engine._scalar import assess_row
+
+    book, ladder, observations = _load_assessment_inputs(args)
+    try:
+        row = observations.row_of(args.unit)
+    except KeyError as err:
+        raise InputError(
+            str(err.args[0]), source=str(args.data), column="unit_code", value=args.unit
+        ) from None
+    one = observations.select([row])
+    assessment = assess_row(
+        ladder, one, 0, selections(one)[0], rules_hash=book.content_hash(ladder.ids)
+    )
+    if args.format == "json":
+        json.dump(assessment.to_dict(), out, ensure_ascii=False, indent=2)
+        print(file=out)
+    else:
+        print(render_text(assessment, lang=args.lang), file=out)
+    return EXIT_OK
+
+
+def _read_units_file(path: str, on: dt.date) -> list[AdminUnit]:
+    """Units from a CSV: code, name, level, parent_code, optional dates and region."""
+    from ntm_core.admin import AdminUnit
+
+    with Path(path).open(encoding="utf-8-sig") as handle:
+        rows = list(csv.DictReader(handle))
+    units = []
+    problems: list[Exception] = []
+    for number, row in enumerate(rows, start=2):
+        try:
+            units.append(AdminUnit.from_mapping(row))
+        except ValueError as err:
+            problems.append(InputError(str(err), source=path, row=number))
+    if problems:
+        raise ExceptionGroup(f"{path}: bad unit rows", problems)
+    return [u for u in units if u.exists_on(on)]
+
+
+def _cmd_readiness(args: argparse.Namespace, out: TextIO) -> int:  # noqa: PLR0912 - one branch per option
+    """The province readiness report (on the bundled Hà Tĩnh sample when no DATA is given)."""
+    from ntm_core._readiness_render import (
+        readiness_html,
+        readiness_markdown,
+        readiness_text,
+        readiness_to_dict,
+    )
+    from ntm_core._sample import ha_tinh_units, sample_path
+    from ntm_core.engine import IndicatorCatalog, Ladder
+    from ntm_core.io import read_observations
+    from ntm_core.readiness import assess_province, read_recognitions, read_targets
+
+    sample = args.data is None
+    scope = args.scope or ("ha-tinh" if args.province == "42" else "vn")
+    book = _rulebook(args)
+    if sample:
+        if args.province != "42":
+            msg = "the bundled sample covers Hà Tĩnh (--province 42) only; give DATA for another"
+            raise InputError(msg, column="province", value=args.province)
+        book = book.with_thresholds(sample_path("sample-thresholds.csv"))
+    editions: list[RuleSet] = []
+    for level in (RuleLevel.COMMUNE, RuleLevel.DISTRICT, RuleLevel.TOWN, RuleLevel.PROVINCE):
+        try:
+            ladder = Ladder.for_level(book, level=level, on=args.on, scope=scope)
+        except RuleNotInForceError:
+            continue
+        editions.extend(ladder.rungs)
+        if ladder.recognition is not None:
+            editions.append(ladder.recognition)
+    catalog = IndicatorCatalog.from_editions(editions)
+    data = sample_path("sample-observations.csv") if sample else Path(args.data)
+    observations = read_observations(data, catalog=catalog)
+    if args.units:
+        units = _read_units_file(args.units, args.on)
+    elif args.province == "42":
+        units = ha_tinh_units(args.on)
+    else:
+        msg = "give --units FILE (code, name, level, parent_code) for a province other than Hà Tĩnh"
+        raise InputError(msg, column="units")
+    recognitions = (
+        read_recognitions(args.recognitions)
+        if args.recognitions
+        else (read_recognitions(sample_path("recognitions.csv")) if sample else [])
+    )
+    targets = (
+        read_targets(args.targets)
+        if args.targets
+        else (read_targets(sample_path("targets.toml")) if sample else [])
+    )
+    report = assess_province(
+        observations,
+        units=units,
+        province=args.province,
+        on=args.on,
+        period=args.period,
+        target_year=args.target,
+        rulebook=book,
+        scope=scope,
+        recognitions=recognitions,
+        targets=targets,
+    )
+    ocop_data, ocop_lines = _ocop_section(args, sample=sample)
+    if args.format == "json":
+        json.dump(readiness_to_dict(report, ocop=ocop_data), out, ensure_ascii=False, indent=2)
+        print(file=out)
+    elif args.format == "md":
+        out.write(readiness_markdown(report, ocop=ocop_data))
+    elif args.format == "html":
+        out.write(readiness_html(report, ocop=ocop_data))
+    else:
+        if sample:
+            print(
+                "Bundled Hà Tĩnh sample: real units, SYNTHETIC values, illustrative thresholds.",
+                file=out,
+            )
+        print(readiness_text(report, ocop_lines=ocop_lines), file=out)
+    return EXIT_OK
+
+
+def _ocop_section(
+    args: argparse.Namespace, *, sample: bool
+) -> tuple[dict[str, object] | None, list[str]]:
+    """The OCOP portfolio section of the readiness report, when the OCOP module is available."""
+    try:
+        from ntm_core.ocop import ocop_section, render_ocop_section
+    except ImportError:
+        return None, []
+    if not sample and not getattr(args, "products", None):
+        return None, []
+    section = ocop_section(args.on, products=getattr(args, "products", None))
+    return section, render_ocop_section(section)
+
+
+def build_parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one statement per option
     """The argument parser of ``ntm``, with every subcommand."""
     parser = argparse.ArgumentParser(
         prog="ntm",
@@ -195,9 +483,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--thresholds", action="append", metavar="FILE",
+        "--thresholds",
+        action="append",
+        metavar="FILE",
         help="a filled threshold sheet (CSV or XLSX) to layer onto the rules; may repeat",
-    )  # fmt: skip
+    )
     rules = sub.add_parser("rules", help="browse the versioned rule sets")
     rules_sub = rules.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
     listing = rules_sub.add_parser(
@@ -233,6 +523,66 @@ def build_parser() -> argparse.ArgumentParser:
         "--output", "-o", help="write to FILE (.csv, or .xlsx with openpyxl); default stdout"
     )
     template.set_defaults(handler=_cmd_rules_template)
+
+    data = argparse.ArgumentParser(add_help=False, parents=[common])
+    data.add_argument(
+        "data", metavar="DATA", help="observations: CSV, JSON (or XLSX), long or wide layout"
+    )
+    data.add_argument(
+        "--on", type=_parse_date, required=True, help="the date whose rules apply (YYYY-MM-DD)"
+    )
+    data.add_argument(
+        "--level", type=_parse_level, default=RuleLevel.COMMUNE, help="the level graded (commune)"
+    )
+    data.add_argument(
+        "--units", metavar="FILE", help="a units file with name, level, region, group, commune_kind"
+    )
+    data.add_argument(
+        "--period", type=int, help="the assessment year to use when the data has several"
+    )
+    data.add_argument(
+        "--scope", default="vn", help="prefer this scope's rule sets, e.g. ha-tinh (default vn)"
+    )
+    assess = sub.add_parser("assess", parents=[data], help="decide every unit's tier")
+    assess.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    assess.set_defaults(handler=_cmd_assess)
+    explain = sub.add_parser("explain", parents=[data], help="explain one unit's decision")
+    explain.add_argument("--unit", required=True, metavar="CODE", help="the unit code")
+    explain.add_argument("--lang", choices=("en", "vi"), default="en")
+    explain.add_argument("--format", choices=("text", "json"), default="text")
+    explain.set_defaults(handler=_cmd_explain)
+
+    readiness = sub.add_parser(
+        "readiness",
+        parents=[common],
+        help="province readiness report (bundled Hà Tĩnh sample by default)",
+    )
+    readiness.add_argument(
+        "data", metavar="DATA", nargs="?", help="observations of every level (default: the sample)"
+    )
+    readiness.add_argument(
+        "--province", default="42", help="the province code (default 42, Hà Tĩnh)"
+    )
+    readiness.add_argument(
+        "--on", type=_parse_date, required=True, help="the date whose rules apply (YYYY-MM-DD)"
+    )
+    readiness.add_argument("--target", type=int, help="the target year, e.g. 2025")
+    readiness.add_argument(
+        "--period", type=int, help="the assessment year (default: the latest not after --on)"
+    )
+    readiness.add_argument(
+        "--units", metavar="FILE", help="administrative units (code, name, level, parent_code)"
+    )
+    readiness.add_argument("--recognitions", metavar="FILE", help="recognition decisions CSV")
+    readiness.add_argument("--targets", metavar="FILE", help="plan targets TOML")
+    readiness.add_argument(
+        "--products", metavar="FILE", help="OCOP products CSV for the OCOP section"
+    )
+    readiness.add_argument(
+        "--scope", help="prefer this scope's rule sets (default: ha-tinh for 42, else vn)"
+    )
+    readiness.add_argument("--format", choices=("table", "json", "md", "html"), default="table")
+    readiness.set_defaults(handler=_cmd_readiness)
     return parser
 
 

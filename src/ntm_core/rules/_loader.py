@@ -172,6 +172,8 @@ class _Reader:
             self.error(sub, f"expected a date, got {date!r}", "date")
             return None
         fields = {k: raw.get(k) for k in ("annex", "item", "url")}
+        if fields["annex"] is None and self.instrument is not None and "number" not in raw:
+            fields["annex"] = self.instrument.annex
         return Citation(number=str(number), date=date, **fields)
 
     def provenance(self, data: Mapping[str, Any], path: str) -> Provenance | None:
@@ -752,9 +754,11 @@ def materialise_citations(data: Raw) -> Raw:
         if isinstance(node, dict):
             for name, value in node.items():
                 if name == "citation" and isinstance(value, dict):
-                    value.setdefault("number", instrument.get("number"))
-                    if "date" in instrument:
-                        value.setdefault("date", instrument["date"])
+                    if "number" not in value:
+                        value["number"] = instrument.get("number")
+                        for field in ("date", "annex"):
+                            if field in instrument:
+                                value.setdefault(field, instrument[field])
                 else:
                     fill(value)
         elif isinstance(node, list):

@@ -10,6 +10,7 @@ import datetime as dt
 import enum
 from collections.abc import Iterable, Iterator, Mapping
 from fractions import Fraction
+from types import MappingProxyType
 
 import attrs
 
@@ -88,12 +89,13 @@ class Comparator(enum.Enum):
         if isinstance(observed, bool) or isinstance(threshold, bool):
             msg = f"{self.value} cannot compare yes/no values"
             raise TypeError(msg)
-        return {
-            Comparator.GE: observed >= threshold,
-            Comparator.LE: observed <= threshold,
-            Comparator.GT: observed > threshold,
-            Comparator.LT: observed < threshold,
-        }[self]
+        if self is Comparator.GE:
+            return observed >= threshold
+        if self is Comparator.LE:
+            return observed <= threshold
+        if self is Comparator.GT:
+            return observed > threshold
+        return observed < threshold
 
     def margin(self, observed: Fraction, threshold: Fraction) -> Fraction:
         """The signed distance to the threshold in the indicator's unit.
@@ -101,11 +103,12 @@ class Comparator(enum.Enum):
         Positive (or zero) means room to spare, negative a shortfall: for ``>=``
         it is ``observed - threshold``; for ``<=`` it is ``threshold - observed``.
         """
+        difference = Fraction(observed - threshold)
         if self in (Comparator.GE, Comparator.GT):
-            return Fraction(observed) - Fraction(threshold)
+            return difference
         if self in (Comparator.LE, Comparator.LT):
-            return Fraction(threshold) - Fraction(observed)
-        return -abs(Fraction(observed) - Fraction(threshold))
+            return -difference
+        return -abs(difference)
 
     @property
     def improves_upward(self) -> bool | None:
@@ -199,6 +202,10 @@ class Threshold:
     source: str | None = None
     note: str | None = None
     origin: str | None = attrs.field(default=None, eq=False)
+    selector_map: Mapping[str, str | int] = attrs.field(
+        init=False, eq=False, hash=False, repr=False,
+        default=attrs.Factory(lambda self: MappingProxyType(self.selectors()), takes_self=True),
+    )  # fmt: skip
 
     @property
     def specificity(self) -> int:

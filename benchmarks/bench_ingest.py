@@ -1,0 +1,100 @@
+"""Time reading a synthetic wide CSV of 10,000 units × every commune-standard indicator.
+
+Run: ``python benchmarks/bench_ingest.py``. Uses the real unit codes of
+``../shared/data/vn/units-2025-01.csv`` when present (synthetic codes otherwise),
+a fixed seed, and values as people type them (decimals, ``85%``, counts such
+as ``850/1000``, ``Đạt``/``Không đạt``, empty cells). Prints one line.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from ntm_core.engine import IndicatorCatalog
+from ntm_core.io import read_observations
+from ntm_core.rules import IndicatorKind, Rulebook
+
+ROWS = 10_000
+BUDGET_MS = 1000
+UNITS = Path(__file__).resolve().parents[2] / "shared" / "data" / "vn" / "units-2025-01.csv"
+
+
+def unit_codes(n: int) -> list[str]:
+    """``n`` real commune-level codes if the shared data is there, else synthetic ones."""
+    codes: list[str] = []
+    if UNITS.exists():
+        with UNITS.open(encoding="utf-8", newline="") as f:
+            codes = [row["code"] for row in csv.DictReader(f) if row["code"]]
+    codes = list(dict.fromkeys(codes))[:n]
+    codes += [f"{90000 + i:05d}" for i in range(n - len(codes))]
+    return codes
+
+
+def ratio_cell(rng: random.Random) -> str:
+    """A share as people type it: 85.37 (80%), 85.5% (10%) or counts 850/1000 (10%)."""
+    roll = rng.random()
+    if roll < 0.1:
+        den = rng.randint(1, 5000)
+        return f"{rng.randint(0, den)}/{den}"
+    if roll < 0.2:
+        return f"{rng.randint(0, 1000) / 10:.1f}%"
+    return f"{rng.randint(0, 10000) / 100:.2f}"
+
+
+def cell(rng: random.Random, kind: IndicatorKind, key: str) -> str:
+    if rng.random() < 0.02:
+        return ""  # not observed
+    if kind is IndicatorKind.BOOLEAN:
+        return rng.choice(("Đạt", "Không đạt", "1", "0", "x", "có"))
+    if kind is IndicatorKind.RATIO:
+        return ratio_cell(rng)
+    if key == "income_per_capita":
+        return f"{rng.randint(20_000_000, 90_000_000)}"  # đồng, per the header unit
+    return f"{rng.randint(0, 100000) / 100:.2f}"
+
+
+def write_csv(path: Path, catalog_edition_keys: list[tuple[str, IndicatorKind]]) -> None:
+    rng = random.Random(20250101)
+    header = ["unit_code", "period", "name"]
+    for key, _ in catalog_edition_keys:
+        header.append(f"{key} [đồng/người/năm]" if key == "income_per_capita" else key)
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(header)
+        for code in unit_codes(ROWS):
+            row = [code, "2024", f"Xã {code}"]
+            row += [cell(rng, kind, key) for key, kind in catalog_edition_keys]
+            writer.writerow(row)
+
+
+def time_ingest() -> float:
+    """Median milliseconds to read the synthetic wide CSV (5 runs after a warm-up)."""
+    edition = Rulebook.bundled().get("vn.commune.standard@2021-2025")
+    catalog = IndicatorCatalog.from_editions([edition])
+    keys = [(i.key, i.kind) for _, i in edition.indicators() if i.aggregate is None]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "wide.csv"
+        write_csv(path, keys)
+        read_observations(path, catalog=catalog)  # warm up: pint import, unit parsing
+        times = []
+        for _ in range(5):
+            start = time.perf_counter()
+            observations = read_observations(path, catalog=catalog)
+            times.append(time.perf_counter() - start)
+        if len(observations) != ROWS:
+            raise SystemExit(f"read {len(observations)} rows, expected {ROWS}")
+    return statistics.median(times) * 1000
+
+
+def main() -> None:
+    ms = time_ingest()
+    print(f"ingest wide CSV {ROWS:,} rows: {ms:.0f} ms (budget {BUDGET_MS} ms)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,75 @@
+"""The engine's entry points: assess many units at once, or explain one."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ntm_core._vocabulary import RuleLevel
+from ntm_core.engine._assessment import Assessment
+from ntm_core.engine._batch import BatchResult, evaluate_batch
+from ntm_core.engine._ladder import Ladder, selections
+from ntm_core.engine._observations import Observations
+from ntm_core.engine._scalar import assess_row
+from ntm_core.rules._rulebook import Rulebook
+
+__all__ = ["assess", "explain"]
+
+
+def assess(
+    observations: Observations,
+    *,
+    on: dt.date,
+    level: RuleLevel = RuleLevel.COMMUNE,
+    rulebook: Rulebook | None = None,
+    scope: str = "vn",
+) -> BatchResult:
+    """Decide the tier of every row of ``observations`` under the rules in force on ``on``.
+
+    Each row is assessed with the thresholds of its own period (assessment
+    year), region, commune group and commune kind. This is the batch path;
+    call :meth:`BatchResult.explain` for the full explanation of a unit.
+
+    Args:
+        observations: Indicator values per unit and period.
+        on: The date whose rule editions apply.
+        level: The level graded (commune by default).
+        rulebook: The rules; the bundled rulebook by default.
+        scope: Prefer this scope's rule sets (``"ha-tinh"`` adds criterion 20).
+
+    Raises:
+        RuleNotInForceError: If no edition of the level's lowest rung is in force.
+        ExceptionGroup: Of :class:`~ntm_core.exceptions.InputError` when a
+            unit's region or group cannot be read.
+
+    .. versionadded:: 0.1.0
+    """
+    book = rulebook if rulebook is not None else Rulebook.bundled()
+    ladder = Ladder.for_level(book, level=level, on=on, scope=scope)
+    return evaluate_batch(
+        ladder, observations, selections(observations), rules_hash=book.content_hash(ladder.ids)
+    )
+
+
+def explain(
+    observations: Observations,
+    unit: str,
+    *,
+    on: dt.date,
+    period: int | None = None,
+    level: RuleLevel = RuleLevel.COMMUNE,
+    rulebook: Rulebook | None = None,
+    scope: str = "vn",
+) -> Assessment:
+    """The full, explained assessment of one unit (the scalar path).
+
+    Raises:
+        KeyError: If ``unit`` has no observations (in ``period``).
+        RuleNotInForceError: If no edition of the level's lowest rung is in force.
+
+    .. versionadded:: 0.1.0
+    """
+    book = rulebook if rulebook is not None else Rulebook.bundled()
+    ladder = Ladder.for_level(book, level=level, on=on, scope=scope)
+    row = observations.row_of(unit, period)
+    one = observations.select([row])
+    return assess_row(ladder, one, 0, selections(one)[0], rules_hash=book.content_hash(ladder.ids))

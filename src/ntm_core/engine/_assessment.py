@@ -1,0 +1,372 @@
+"""Assessments: the explained decision for one unit, as a tree you can read, print and store.
+
+tier → rungs (one edition each) → criteria → checks. A check holds the
+observed value with its unit, the comparator, the threshold and where it came
+from (edition, citation, provenance), the margin and the outcome.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping
+from fractions import Fraction
+from typing import Any
+
+import attrs
+
+from ntm_core._version import __version__
+from ntm_core._vocabulary import Citation, Outcome, Provenance, RuleLevel, Tier
+
+__all__ = [
+    "SCHEMA",
+    "Assessment",
+    "CheckResult",
+    "CriterionResult",
+    "RungResult",
+]
+
+SCHEMA = "ntm_core.assessment/1"
+"""The ``schema`` value of assessment JSON documents."""
+
+
+def _checks(value: Iterable[CheckResult]) -> tuple[CheckResult, ...]:
+    return tuple(value)
+
+
+def _criteria(value: Iterable[CriterionResult]) -> tuple[CriterionResult, ...]:
+    return tuple(value)
+
+
+def _rungs(value: Iterable[RungResult]) -> tuple[RungResult, ...]:
+    return tuple(value)
+
+
+def _strings(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+def _number_text(value: Fraction) -> str:
+    """A decimal rendering: exact when the fraction terminates, else 6 significant digits."""
+    if value.denominator == 1:
+        return str(value.numerator)
+    den = value.denominator
+    while den % 2 == 0:
+        den //= 2
+    while den % 5 == 0:
+        den //= 5
+    if den == 1:
+        text = f"{float(value):.12f}".rstrip("0").rstrip(".")
+        if Fraction(text) == value:
+            return text
+    return f"{float(value):.6g}"
+
+
+def _exact_text(value: Fraction | bool | None) -> str | bool | None:  # noqa: FBT001 - a converter
+    """JSON form of an exact value: ``"45"``, ``"91/2"``, ``true`` or ``null``."""
+    if value is None or isinstance(value, bool):
+        return value
+    return str(value)
+
+
+def _from_exact(value: object) -> Fraction | bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    return Fraction(str(value))
+
+
+@attrs.frozen(kw_only=True)
+class CheckResult:
+    """One indicator compared with its threshold.
+
+    Attributes:
+        key: The indicator's stable key.
+        code: Its legal code in the edition.
+        name_vi: Its Vietnamese name.
+        name_en: Its English name.
+        unit: The canonical unit (``None`` for yes/no).
+        comparator: ``>=``, ``<=``, ``>``, ``<`` or ``==``.
+        observed: The observed value, exact, or ``None`` if missing.
+        threshold: The threshold value, or ``None`` if unknown.
+        selectors: The selectors of the threshold used (``{"region": "BTB"}``).
+        citation: Where the threshold comes from.
+        provenance: How sure the threshold is.
+        margin: Observed minus threshold, signed so that negative is a
+            shortfall (``None`` for yes/no or when either side is unknown).
+        outcome: MET, NOT_MET or UNKNOWN.
+
+    .. versionadded:: 0.1.0
+    """
+
+    key: str
+    code: str
+    name_vi: str
+    name_en: str
+    unit: str | None
+    comparator: str
+    observed: Fraction | bool | None
+    threshold: Fraction | bool | None
+    selectors: Mapping[str, str | int] = attrs.field(factory=dict, hash=False)
+    citation: Citation | None = None
+    provenance: Provenance | None = None
+    margin: Fraction | None = None
+    outcome: Outcome = Outcome.UNKNOWN
+
+    @property
+    def missing(self) -> bool:
+        """Whether the observation is missing."""
+        return self.observed is None
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready mapping; exact numbers as strings (``"91/2"``)."""
+        return {
+            "key": self.key,
+            "code": self.code,
+            "name_vi": self.name_vi,
+            "name_en": self.name_en,
+            "unit": self.unit,
+            "comparator": self.comparator,
+            "observed": _exact_text(self.observed),
+            "threshold": _exact_text(self.threshold),
+            "selectors": dict(self.selectors),
+            "citation": self.citation.to_dict() if self.citation else None,
+            "provenance": self.provenance.value if self.provenance else None,
+            "margin": _exact_text(self.margin),
+            "outcome": self.outcome.value,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> CheckResult:
+        """Rebuild a check from :meth:`to_dict` output."""
+        citation = data.get("citation")
+        margin = _from_exact(data.get("margin"))
+        return cls(
+            key=data["key"],
+            code=data["code"],
+            name_vi=data["name_vi"],
+            name_en=data["name_en"],
+            unit=data.get("unit"),
+            comparator=data["comparator"],
+            observed=_from_exact(data.get("observed")),
+            threshold=_from_exact(data.get("threshold")),
+            selectors=dict(data.get("selectors") or {}),
+            citation=_citation_from_dict(citation) if citation else None,
+            provenance=Provenance(data["provenance"]) if data.get("provenance") else None,
+            margin=margin if isinstance(margin, Fraction) else None,
+            outcome=Outcome(data["outcome"]),
+        )
+
+
+def _citation_from_dict(data: Mapping[str, Any]) -> Citation:
+    date = data.get("date")
+    return Citation(
+        number=data["number"],
+        date=dt.date.fromisoformat(date) if date else None,
+        annex=data.get("annex"),
+        item=data.get("item"),
+        url=data.get("url"),
+    )
+
+
+@attrs.frozen(kw_only=True)
+class CriterionResult:
+    """A criterion's outcome and the checks it was decided from.
+
+    .. versionadded:: 0.1.0
+    """
+
+    code: str
+    name_vi: str
+    name_en: str
+    outcome: Outcome
+    checks: tuple[CheckResult, ...] = attrs.field(converter=_checks)
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready mapping."""
+        return {
+            "code": self.code,
+            "name_vi": self.name_vi,
+            "name_en": self.name_en,
+            "outcome": self.outcome.value,
+            "checks": [c.to_dict() for c in self.checks],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> CriterionResult:
+        """Rebuild from :meth:`to_dict` output."""
+        return cls(
+            code=data["code"],
+            name_vi=data["name_vi"],
+            name_en=data["name_en"],
+            outcome=Outcome(data["outcome"]),
+            checks=[CheckResult.from_dict(c) for c in data["checks"]],
+        )
+
+
+@attrs.frozen(kw_only=True)
+class RungResult:
+    """One rung of the ladder (one edition): its own criteria and its outcome.
+
+    ``outcome`` includes the rung below: a commune cannot be advanced without
+    being standard.
+
+    .. versionadded:: 0.1.0
+    """
+
+    tier: Tier | None
+    edition: str
+    outcome: Outcome
+    criteria: tuple[CriterionResult, ...] = attrs.field(converter=_criteria)
+
+    @property
+    def criteria_met(self) -> int:
+        """How many of the rung's criteria are met."""
+        return sum(c.outcome is Outcome.MET for c in self.criteria)
+
+    def checks(self) -> Iterator[CheckResult]:
+        """Every check of the rung."""
+        for criterion in self.criteria:
+            yield from criterion.checks
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready mapping."""
+        return {
+            "tier": self.tier.value if self.tier is not None else None,
+            "edition": self.edition,
+            "outcome": self.outcome.value,
+            "criteria_met": self.criteria_met,
+            "criteria": [c.to_dict() for c in self.criteria],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> RungResult:
+        """Rebuild from :meth:`to_dict` output."""
+        return cls(
+            tier=Tier(data["tier"]) if data.get("tier") else None,
+            edition=data["edition"],
+            outcome=Outcome(data["outcome"]),
+            criteria=[CriterionResult.from_dict(c) for c in data["criteria"]],
+        )
+
+
+@attrs.frozen(kw_only=True)
+class Assessment:
+    """The explained decision for one unit on one date.
+
+    Attributes:
+        unit: The unit's code.
+        name: Its name, if known.
+        level: The level graded.
+        period: The assessment year of the observations.
+        on: The date whose rules were applied.
+        tier: The highest rung met, or ``None`` when missing data could
+            change it (then ``tier_at_least`` is certain).
+        tier_at_least: The highest rung certainly met.
+        rungs: Every rung evaluated, lowest first.
+        recognition: The recognition conditions (Decision 18/2022), when
+            observations for them were given.
+        missing: Indicator keys whose observation is missing.
+        provisional: True when a deciding threshold is unverified or illustrative.
+        rules: ``KEY@EDITION`` of every edition used.
+        rules_hash: Content hash of the rule data used.
+        version: The ntm_core version that produced it.
+
+    .. versionadded:: 0.1.0
+    """
+
+    unit: str
+    name: str | None
+    level: RuleLevel
+    period: int
+    on: dt.date
+    tier: Tier | None
+    tier_at_least: Tier
+    rungs: tuple[RungResult, ...] = attrs.field(converter=_rungs)
+    recognition: RungResult | None = None
+    missing: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    provisional: bool = False
+    rules: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    rules_hash: str = ""
+    version: str = __version__
+
+    @property
+    def outcome(self) -> Outcome:
+        """Whether the unit meets the lowest rung (the NTM standard, or *task completed*)."""
+        return self.rungs[0].outcome if self.rungs else Outcome.UNKNOWN
+
+    @property
+    def criteria(self) -> tuple[CriterionResult, ...]:
+        """The criteria of the lowest rung (the 19, or 10, that every NTM report counts)."""
+        return self.rungs[0].criteria if self.rungs else ()
+
+    @property
+    def criteria_met(self) -> int:
+        """How many criteria of the lowest rung are met."""
+        return self.rungs[0].criteria_met if self.rungs else 0
+
+    @property
+    def next_rung(self) -> RungResult | None:
+        """The first rung not certainly met: what the unit works toward."""
+        for rung in self.rungs:
+            if rung.outcome is not Outcome.MET:
+                return rung
+        return None
+
+    def shortfalls(self) -> list[tuple[CriterionResult, CheckResult]]:
+        """The checks of the next rung that are not met, with their criteria."""
+        rung = self.next_rung
+        if rung is None:
+            return []
+        return [(c, k) for c in rung.criteria for k in c.checks if k.outcome is Outcome.NOT_MET]
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON document, schema ``ntm_core.assessment/1``."""
+        return {
+            "schema": SCHEMA,
+            "version": self.version,
+            "unit": self.unit,
+            "name": self.name,
+            "level": self.level.value,
+            "period": self.period,
+            "on": self.on.isoformat(),
+            "tier": self.tier.value if self.tier is not None else "unknown",
+            "tier_at_least": self.tier_at_least.value,
+            "outcome": self.outcome.value,
+            "criteria_met": self.criteria_met,
+            "criteria": [{"code": c.code, "outcome": c.outcome.value} for c in self.criteria],
+            "missing": list(self.missing),
+            "provisional": self.provisional,
+            "rules": list(self.rules),
+            "rules_hash": self.rules_hash,
+            "rungs": [r.to_dict() for r in self.rungs],
+            "recognition": self.recognition.to_dict() if self.recognition else None,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Assessment:
+        """Rebuild an assessment from its JSON document.
+
+        Raises:
+            ValueError: If the document is not ``ntm_core.assessment/1``.
+        """
+        if data.get("schema") != SCHEMA:
+            msg = f"expected schema {SCHEMA!r}, got {data.get('schema')!r}"
+            raise ValueError(msg)
+        tier = data["tier"]
+        return cls(
+            unit=data["unit"],
+            name=data.get("name"),
+            level=RuleLevel(data["level"]),
+            period=int(data["period"]),
+            on=dt.date.fromisoformat(data["on"]),
+            tier=None if tier == "unknown" else Tier(tier),
+            tier_at_least=Tier(data["tier_at_least"]),
+            rungs=[RungResult.from_dict(r) for r in data["rungs"]],
+            recognition=RungResult.from_dict(data["recognition"])
+            if data.get("recognition")
+            else None,
+            missing=data.get("missing", ()),
+            provisional=bool(data.get("provisional")),
+            rules=data.get("rules", ()),
+            rules_hash=data.get("rules_hash", ""),
+            version=data.get("version", __version__),
+        )

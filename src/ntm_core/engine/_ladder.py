@@ -1,0 +1,165 @@
+"""The ladder of editions that decides a level's tier on a date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import attrs
+
+from ntm_core._vocabulary import CommuneGroup, Region, RuleLevel, Tier
+from ntm_core.engine._catalog import IndicatorCatalog
+from ntm_core.engine._observations import Observations
+from ntm_core.exceptions import InputError, RuleNotInForceError
+from ntm_core.rules._model import RuleSet, Selection, Threshold
+from ntm_core.rules._rulebook import Rulebook
+
+__all__ = ["Ladder", "selections"]
+
+
+def _editions(value: Sequence[RuleSet]) -> tuple[RuleSet, ...]:
+    return tuple(value)
+
+
+@attrs.frozen(kw_only=True)
+class Ladder:
+    """The editions in force for each rung of a level's ladder, lowest first.
+
+    Attributes:
+        level: The level graded.
+        on: The date the editions are in force.
+        rungs: One edition per rung above *not yet*, in ladder order; a rung
+            with no edition in force on ``on`` ends the ladder.
+        recognition: The recognition-conditions edition in force, if any.
+        scope: The rule-set scope (``vn``, or a province's prefix such as
+            ``ha-tinh``) whose editions were preferred.
+
+    .. versionadded:: 0.1.0
+    """
+
+    level: RuleLevel
+    on: dt.date
+    rungs: tuple[RuleSet, ...] = attrs.field(converter=_editions)
+    recognition: RuleSet | None = None
+    scope: str = "vn"
+    # Memo of resolved thresholds per (edition, selection): the ladder itself never changes.
+    _memo: dict[tuple[str, Selection], dict[str, Threshold | None]] = attrs.field(
+        factory=dict, init=False, eq=False, repr=False, hash=False
+    )
+
+    def thresholds(self, edition: RuleSet, selection: Selection) -> dict[str, Threshold | None]:
+        """Indicator key → the threshold of ``edition`` that applies to ``selection``.
+
+        Region overrides (special commune kinds) are applied first.
+        """
+        memo_key = (edition.id, selection)
+        found = self._memo.get(memo_key)
+        if found is None:
+            effective = edition.effective_selection(selection)
+            found = {i.key: i.threshold_for(effective) for _, i in edition.indicators()}
+            self._memo[memo_key] = found
+        return found
+
+    @classmethod
+    def for_level(
+        cls, rulebook: Rulebook, *, level: RuleLevel, on: dt.date, scope: str = "vn"
+    ) -> Ladder:
+        """The ladder of ``level`` on ``on``.
+
+        For each rung the scope's own rule set is used when it has one in force
+        (Hà Tĩnh's ``ha-tinh.commune.standard`` adds criterion 20), otherwise
+        the national one.
+
+        Raises:
+            RuleNotInForceError: If not even the lowest rung has an edition in force.
+        """
+        rungs: list[RuleSet] = []
+        keys = set(rulebook.keys())
+        for tier in Tier.ladder(level)[1:]:
+            edition = None
+            for prefix in dict.fromkeys((scope, "vn")):
+                key = f"{prefix}.{level.value}.{tier.value}"
+                if key not in keys:
+                    continue
+                try:
+                    edition = rulebook.in_force(key, on=on)
+                    break
+                except RuleNotInForceError:
+                    if not rungs:
+                        continue
+            if edition is None:
+                if not rungs:
+                    lowest = f"vn.{level.value}.{Tier.ladder(level)[1].value}"
+                    if lowest in keys:
+                        rulebook.in_force(lowest, on=on)  # raises with the nearest editions
+                    raise RuleNotInForceError(lowest, on.isoformat())
+                break
+            rungs.append(edition)
+        recognition = None
+        key = f"vn.{level.value}.recognition"
+        if key in keys:
+            try:
+                recognition = rulebook.in_force(key, on=on)
+            except RuleNotInForceError:
+                recognition = None
+        return cls(level=level, on=on, rungs=rungs, recognition=recognition, scope=scope)
+
+    @property
+    def tiers(self) -> tuple[Tier, ...]:
+        """The tier each rung decides, lowest first."""
+        return tuple(e.tier for e in self.rungs if e.tier is not None)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """``KEY@EDITION`` of every edition used, recognition included."""
+        extra = (self.recognition.id,) if self.recognition is not None else ()
+        return tuple(e.id for e in self.rungs) + extra
+
+    def catalog(self) -> IndicatorCatalog:
+        """Every indicator the ladder reads."""
+        extra = (self.recognition,) if self.recognition is not None else ()
+        return IndicatorCatalog.from_editions((*self.rungs, *extra))
+
+
+def selections(observations: Observations) -> list[Selection]:
+    """The threshold selection of every row: region, group, year, commune kind.
+
+    Raises:
+        ExceptionGroup: Of :class:`~ntm_core.exceptions.InputError`, one per
+            row whose region or group cannot be read.
+    """
+    out: list[Selection] = []
+    problems: list[Exception] = []
+    cache: dict[tuple[str | None, str | None, int, str | None], Selection] = {}
+    regions = observations.attributes.get("region", (None,) * len(observations))
+    groups = observations.attributes.get("group", (None,) * len(observations))
+    kinds = observations.attributes.get("commune_kind", (None,) * len(observations))
+    for row, (region, group, period, kind) in enumerate(
+        zip(regions, groups, observations.periods, kinds, strict=True)
+    ):
+        key = (region, group, period, kind)
+        selection = cache.get(key)
+        if selection is None:
+            try:
+                selection = Selection(
+                    region=Region.from_text(region) if region else None,
+                    group=CommuneGroup.from_text(group) if group else None,
+                    year=period,
+                    commune_kind=kind or None,
+                )
+            except ValueError as err:
+                column = "region" if region and "region" in str(err) else "group"
+                problems.append(
+                    InputError(
+                        f"unit {observations.codes[row]!r}: {err}",
+                        source=observations.source,
+                        column=column,
+                        value=region if column == "region" else group,
+                    )
+                )
+                selection = Selection(year=period)
+            cache[key] = selection
+        out.append(selection)
+    if problems:
+        raise ExceptionGroup("unit attributes cannot be read", problems)
+    return out

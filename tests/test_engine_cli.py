@@ -1,0 +1,246 @@
+"""``ntm assess``, ``ntm explain`` and ``ntm readiness`` on the bundled Hà Tĩnh sample.
+
+The sample's values are synthetic and its threshold sheet illustrative; the
+tests use them because they fill every threshold, so a single failing
+criterion can be isolated.
+"""
+
+import csv
+import datetime as dt
+import io
+import json
+
+import pytest
+
+from ntm_core import RuleLevel
+from ntm_core._sample import sample_path
+from ntm_core.cli import main
+from ntm_core.engine import Ladder
+from ntm_core.rules import Rulebook
+
+ON = "2024-12-31"
+SHEET = str(sample_path("sample-thresholds.csv"))
+BOOK = Rulebook.bundled().with_thresholds(SHEET)
+LADDER = Ladder.for_level(BOOK, level=RuleLevel.COMMUNE, on=dt.date(2024, 12, 31), scope="ha-tinh")
+KEYS = set(LADDER.catalog().indicators)
+
+
+def run(*argv):
+    out = io.StringIO()
+    code = main(list(argv), out=out)
+    return code, out.getvalue()
+
+
+def commune_rows(period="2024"):
+    """The sample's commune rows and columns, with the region every Hà Tĩnh commune is in."""
+    with sample_path("sample-observations.csv").open(encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        columns = ["unit_code", "period", *[c for c in reader.fieldnames if c in KEYS]]
+        rows = [
+            {"region": "BTB", **{c: r[c] for c in columns}}
+            for r in reader
+            if len(r["unit_code"]) == 5 and r["period"] == period
+        ]
+    return ["region", *columns], rows
+
+
+def write(path, columns, rows):
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(rows)
+    return str(path)
+
+
+@pytest.fixture
+def communes(tmp_path):
+    columns, rows = commune_rows()
+    return write(tmp_path / "communes.csv", columns, rows)
+
+
+def standard_commune(path):
+    code, out = run(
+        "assess", path, "--on", ON, "--scope", "ha-tinh", "--thresholds", SHEET, "--format", "json"
+    )
+    assert code == 0
+    return next(u for u in json.loads(out) if u["tier"] == "standard")
+
+
+def test_assess_json_contract(communes):
+    code, out = run(
+        "assess",
+        communes,
+        "--on",
+        ON,
+        "--scope",
+        "ha-tinh",
+        "--thresholds",
+        SHEET,
+        "--format",
+        "json",
+    )
+    assert code == 0
+    units = json.loads(out)
+    assert len(units) == 182
+    for unit in units:
+        assert {"unit", "tier", "outcome", "criteria_met", "criteria", "missing"} <= set(unit)
+        assert unit["tier"] in {"not_yet", "standard", "advanced", "model", "unknown"}
+        assert all(
+            c["outcome"] in {"met", "not_met", "unknown", "not_applicable"}
+            for c in unit["criteria"]
+        )
+        assert len(unit["criteria"]) == 20  # 19 national criteria + Hà Tĩnh's criterion 20
+    assert all(
+        u["criteria_met"] == 20 for u in units
+    )  # every sample commune is at standard in 2024
+
+
+def test_assess_table_and_csv(communes):
+    code, out = run("assess", communes, "--on", ON, "--scope", "ha-tinh", "--thresholds", SHEET)
+    assert code == 0
+    assert out.splitlines()[0].split() == [
+        "UNIT",
+        "NAME",
+        "PERIOD",
+        "TIER",
+        "CRITERIA",
+        "MET",
+        "MISSING",
+    ]
+    assert "182 units under" in out
+    code, out = run(
+        "assess",
+        communes,
+        "--on",
+        ON,
+        "--scope",
+        "ha-tinh",
+        "--thresholds",
+        SHEET,
+        "--format",
+        "csv",
+    )
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert len(rows) == 182
+    assert rows[0]["10"] == "met"
+
+
+def test_explain_one_vnd_under_the_income_threshold(tmp_path, communes):
+    """Criterion 10: income 1 VND/person/year under the threshold, everything else met."""
+    target = standard_commune(communes)["unit"]
+    columns, rows = commune_rows()
+    for row in rows:
+        if row["unit_code"] == target:
+            row["income_per_capita"] = (
+                "48999999 đồng/người/năm"  # the illustrative 2024 level is 49 million
+            )
+    path = write(tmp_path / "one.csv", columns, rows)
+    code, out = run(
+        "explain", path, "--unit", target, "--on", ON, "--scope", "ha-tinh", "--thresholds", SHEET
+    )
+    assert code == 0
+    assert "Tier: not yet at standard — 19/20 criteria met" in out
+    assert "✗ 10. Income: not met" in out
+    assert "short by 0.000001 million_VND / person / year" in out
+    assert ">= 49 million_VND / person / year" in out
+    assert "illustrative (ntm_core Hà Tĩnh sample)" in out
+    code, out = run(
+        "explain",
+        path,
+        "--unit",
+        target,
+        "--on",
+        ON,
+        "--scope",
+        "ha-tinh",
+        "--thresholds",
+        SHEET,
+        "--lang",
+        "vi",
+    )
+    assert "✗ 10. Thu nhập: chưa đạt" in out
+    assert "còn thiếu 0,000001" in out
+
+
+def test_explain_with_income_missing_is_unknown(tmp_path, communes):
+    target = standard_commune(communes)["unit"]
+    columns, rows = commune_rows()
+    for row in rows:
+        if row["unit_code"] == target:
+            row["income_per_capita"] = ""
+    path = write(tmp_path / "missing.csv", columns, rows)
+    code, out = run(
+        "explain",
+        path,
+        "--unit",
+        target,
+        "--on",
+        ON,
+        "--scope",
+        "ha-tinh",
+        "--thresholds",
+        SHEET,
+        "--format",
+        "json",
+    )
+    assert code == 0
+    data = json.loads(out)
+    assert data["tier"] == "unknown"
+    assert data["outcome"] == "unknown"
+    assert data["missing"] == ["income_per_capita"]
+
+
+def test_bad_input_exits_1_naming_file_row_column(tmp_path, capsys):
+    path = tmp_path / "bad.csv"
+    path.write_text("unit_code,period,income_per_capita\n18100,2024,45 km\n", encoding="utf-8")
+    code, _ = run("assess", str(path), "--on", ON)
+    assert code == 1
+    err = capsys.readouterr().err
+    assert str(path) in err
+    assert "row 2" in err
+    assert "income_per_capita" in err
+    assert "Traceback" not in err
+
+
+def test_unknown_unit_and_period(communes, capsys):
+    code, _ = run("explain", communes, "--unit", "99999", "--on", ON, "--scope", "ha-tinh")
+    assert code == 1
+    assert "no observations for unit '99999'" in capsys.readouterr().err
+    code, _ = run("assess", communes, "--on", ON, "--period", "2019", "--scope", "ha-tinh")
+    assert code == 1
+    assert "no observations for period 2019" in capsys.readouterr().err
+
+
+def test_readiness_on_the_bundled_sample():
+    code, out = run("readiness", "--on", ON, "--target", "2025")
+    assert code == 0
+    assert "SYNTHETIC" in out
+    assert "Tỉnh Hà Tĩnh (42) — readiness for 2025" in out
+    assert "→ 2 more communes at advanced" in out
+    assert "Target 2022: New communes at standard: 6 / ≥5 ✓" in out
+    assert len(out.splitlines()) <= 40  # fits a screen
+
+
+@pytest.mark.parametrize("fmt", ["json", "md", "html"])
+def test_readiness_formats_carry_the_whole_report(fmt):
+    code, out = run("readiness", "--on", ON, "--target", "2025", "--format", fmt)
+    assert code == 0
+    if fmt == "json":
+        data = json.loads(out)
+        assert data["schema"] == "ntm_core.readiness/1"
+        assert data["communes"]["total"] == 182
+        assert data["conditions"][3]["gap"] == "2 more communes at advanced"
+        assert len(data["levels"]["commune"]) == 182
+    elif fmt == "md":
+        assert out.startswith("# Tỉnh Hà Tĩnh — NTM readiness")
+        assert "## Province conditions" in out
+    else:
+        assert out.startswith("<!DOCTYPE html>")
+        assert "<table>" in out
+
+
+def test_readiness_for_another_province_needs_data(capsys):
+    code, _ = run("readiness", "--province", "01", "--on", ON)
+    assert code == 1
+    assert "covers Hà Tĩnh" in capsys.readouterr().err

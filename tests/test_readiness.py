@@ -1,0 +1,264 @@
+"""Province readiness: roll-up arithmetic on a hand-made tree, district and province decisions, gaps.
+
+The communes use the synthetic "test" rules of tests/data/rules (standard,
+advanced, model); districts and the province use the bundled national rules
+(Decisions 320 and 321/QĐ-TTg).
+"""
+
+import datetime as dt
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from ntm_core import AdminLevel, AdminUnit, Outcome, RuleLevel, Tier
+from ntm_core.engine import Column, Observations
+from ntm_core.readiness import PlanTarget, Recognition, assess_province
+from ntm_core.rules import DATA_DIR, IndicatorKind, Rulebook
+
+RULES = Path(__file__).parent / "data" / "rules"
+BOOK = Rulebook.from_paths(
+    [
+        *sorted(DATA_DIR.rglob("*.toml")),
+        RULES / "minimal.toml",
+        RULES / "advanced.toml",
+        RULES / "model.toml",
+    ]
+)
+ON = dt.date(2023, 12, 31)
+
+STANDARD = {
+    "income_per_capita": Fraction(46),
+    "coop_effective": True,
+    "has_traditional_craft": False,
+    "stunting_under5": Fraction(10),
+    "clean_water_share": Fraction(90),
+    "waste_sorted_share": Fraction(50),
+    "open_burning": False,
+    "smart_village_model": False,
+}
+ADVANCED = {**STANDARD, "income_per_capita": Fraction(51)}
+NOT_YET = {**STANDARD, "income_per_capita": Fraction(40)}
+DISTRICT_OWN = {
+    "share_townships_civilised": Fraction(100),
+    "satisfaction_rate": Fraction(95),
+    "commune_content_satisfaction_min": Fraction(85),
+    **dict.fromkeys(
+        (
+            "district_planning_criterion_met",
+            "district_transport_criterion_met",
+            "district_irrigation_criterion_met",
+            "district_electricity_criterion_met",
+            "district_health_culture_education_criterion_met",
+            "district_economy_criterion_met",
+            "district_environment_criterion_met",
+            "district_living_environment_criterion_met",
+            "district_political_security_administration_criterion_met",
+        ),
+        True,
+    ),
+}
+PROVINCE_OWN = {
+    "provincial_project_adopted": True,
+    "roadside_trees_share": Fraction(75),
+    "green_land_per_person": Fraction(5),
+    "satisfaction_provincial_services": Fraction(92),
+}
+
+
+def unit(code, level, parent, name=None):
+    return AdminUnit(
+        code=code,
+        name=name or f"Unit {code}",
+        level=level,
+        parent_code=parent,
+        attributes={"region": "BTB"},
+    )
+
+
+def build_case(period=2023, d2_advanced=1, d1_size=10, d2_size=11, extra_not_yet=0):
+    units = [unit("P", AdminLevel.PROVINCE, None, "Tỉnh Thử")]
+    units += [unit("D1", AdminLevel.DISTRICT, "P"), unit("D2", AdminLevel.DISTRICT, "P")]
+    rows = {}
+    for i in range(d1_size):
+        code = f"D1C{i:02d}"
+        units.append(unit(code, AdminLevel.COMMUNE, "D1"))
+        rows[code] = ADVANCED if i == 0 else STANDARD
+    for i in range(d2_size):
+        code = f"D2C{i:02d}"
+        units.append(unit(code, AdminLevel.COMMUNE, "D2"))
+        rows[code] = (
+            ADVANCED if i < d2_advanced else (NOT_YET if i >= d2_size - extra_not_yet else STANDARD)
+        )
+    units.append(unit("D2W", AdminLevel.WARD, "D2"))  # wards are not graded by NTM
+    rows["D1"] = rows["D2"] = DISTRICT_OWN
+    rows["P"] = PROVINCE_OWN
+    return units, observations(rows, period)
+
+
+def observations(rows, period):
+    keys = sorted({k for r in rows.values() for k in r})
+    kinds = {}
+    for key in keys:
+        sample = next(r[key] for r in rows.values() if key in r)
+        kinds[key] = IndicatorKind.BOOLEAN if isinstance(sample, bool) else IndicatorKind.NUMERIC
+    codes = list(rows)
+    columns = {k: Column.from_values(k, kinds[k], [rows[c].get(k) for c in codes]) for k in keys}
+    return Observations(codes=codes, periods=[period] * len(codes), columns=columns, source="test")
+
+
+def report_of(**kwargs):
+    units, obs = build_case(**kwargs)
+    return assess_province(
+        obs, units=units, province="P", on=ON, rulebook=BOOK, scope="test", target_year=2025
+    )
+
+
+def test_commune_roll_up_counts_per_district_and_total():
+    report = report_of()
+    counts = report.commune_counts
+    assert counts.parents == ("D1", "D2", "total")
+    assert counts.children.tolist() == [10, 11, 21]
+    standard = counts.tiers.index(Tier.STANDARD)
+    advanced = counts.tiers.index(Tier.ADVANCED)
+    assert counts.at_least[standard].tolist() == [10, 11, 21]
+    assert counts.at_least[advanced].tolist() == [1, 1, 2]
+    assert counts.criteria_total == 3
+    assert counts.mean_criteria(2) == 3.0
+    assert counts.share(Tier.ADVANCED, 0) == 10
+
+
+def test_district_at_exactly_ten_percent_advanced_meets_320_and_one_just_under_does_not():
+    """320/QĐ-TTg Annex I: at least 10% of the district's communes at advanced."""
+    report = report_of()
+    districts = report.levels[RuleLevel.DISTRICT]
+    standard = dict(zip(districts.codes, districts.at_least(Tier.STANDARD).tolist(), strict=True))
+    assert standard == {"D1": True, "D2": False}  # 1 of 10 = 10%; 1 of 11 = 9.09%
+    # the advanced-district thresholds of 320 Annex III are unknown, so D1's tier above standard is too
+    assert districts.tiers() == [None, Tier.NOT_YET]
+    d2 = districts.batch.explain("D2")
+    dk2 = next(c for c in d2.criteria if c.code == "DK2")
+    assert dk2.outcome is Outcome.NOT_MET
+    assert dk2.checks[0].observed == Fraction(100, 11)
+    assert [u.code for u in report.blocking()["districts"]] == ["D2"]
+
+
+def test_province_conditions_and_gaps():
+    """321/QĐ-TTg: ≥40% of communes advanced → 9 of 21 needed, 2 reached: 7 more."""
+    report = report_of()
+    assert report.province_assessment.tier is Tier.NOT_YET
+    by_code = {c.code: c for c in report.conditions}
+    assert by_code["1"].outcome is Outcome.NOT_MET
+    assert by_code["1"].gap == "1 more districts at standard (NTM)"
+    assert by_code["4"].observed == Fraction(200, 21)
+    assert by_code["4"].gap == "7 more communes at advanced"
+    assert by_code["4"].gap_units == 7
+    assert by_code["5"].outcome is Outcome.MET
+    assert by_code["7"].outcome is Outcome.MET
+    assert by_code["4"].citation.number == "321/QĐ-TTg"
+
+
+def test_communes_not_at_standard_block_and_are_ranked_closest():
+    report = report_of(extra_not_yet=2)
+    blocking = [u.code for u in report.blocking()["communes"]]
+    assert blocking == ["D2C09", "D2C10"]
+    closest = report.closest(Tier.STANDARD)
+    assert [(u.code, missing) for u, missing, _ in closest] == [("D2C09", 1), ("D2C10", 1)]
+    assert closest[0][2] == pytest.approx(float(Fraction(5, 45)))  # 40 against 45: short by 5
+    ranking = report.criteria_ranking()
+    assert ranking[0][:4] == ("10", "Thu nhập", "Income", 2)
+
+
+def test_unknown_commune_tier_makes_the_share_unknown():
+    units, obs = build_case()
+    income = obs.columns["income_per_capita"]
+    row = obs.codes.index("D1C05")
+    present = income.present.copy()
+    present[row] = False
+    import attrs
+
+    obs = attrs.evolve(
+        obs, columns={**obs.columns, "income_per_capita": attrs.evolve(income, present=present)}
+    )
+    report = assess_province(obs, units=units, province="P", on=ON, rulebook=BOOK, scope="test")
+    d1 = report.levels[RuleLevel.DISTRICT].batch.explain("D1")
+    dk1 = next(c for c in d1.criteria if c.code == "DK1")
+    assert dk1.outcome is Outcome.UNKNOWN
+    assert report.commune_counts.unknown.tolist() == [1, 0, 1]
+
+
+def test_targets_compare_new_units_per_year():
+    units, obs2022 = build_case(period=2022, d2_advanced=0)
+    _, obs2023 = build_case(period=2023, d2_advanced=3)
+    import numpy as np
+
+    both = Observations(
+        codes=obs2022.codes + obs2023.codes,
+        periods=obs2022.periods + obs2023.periods,
+        columns={
+            k: Column(
+                key=k,
+                kind=c.kind,
+                num=np.concatenate([c.num, obs2023.columns[k].num]),
+                den=np.concatenate([c.den, obs2023.columns[k].den]),
+                present=np.concatenate([c.present, obs2023.columns[k].present]),
+            )
+            for k, c in obs2022.columns.items()
+        },
+    )
+    targets = [
+        PlanTarget(
+            year=2023, measure="communes_advanced", minimum=2, label_vi="x", label_en="new advanced"
+        ),
+        PlanTarget(
+            year=2023,
+            measure="districts_standard",
+            minimum=1,
+            label_vi="x",
+            label_en="new districts",
+        ),
+        PlanTarget(
+            year=2022, measure="communes_standard", minimum=1, label_vi="x", label_en="no 2021 data"
+        ),
+    ]
+    report = assess_province(
+        both, units=units, province="P", on=ON, rulebook=BOOK, scope="test", targets=targets
+    )
+    assert report.period == 2023
+    progress = {p.target.label_en: (p.actual, p.met) for p in report.targets}
+    assert progress["new advanced"] == (3, True)
+    assert progress["new districts"] == (1, True)  # D2 reaches 10% advanced in 2023
+    assert progress["no 2021 data"] == (None, None)
+
+
+def test_recognitions_beside_computed_status():
+    report = report_of()
+    assert report.meets_but_not_recognised() == []
+    units, obs = build_case()
+    recognitions = [
+        Recognition(
+            unit="D2",
+            tier=Tier.STANDARD,
+            decision="1/QĐ-TTg",
+            decision_date=ON,
+            assessment_year=2023,
+        )
+    ]
+    report = assess_province(
+        obs,
+        units=units,
+        province="P",
+        on=ON,
+        rulebook=BOOK,
+        scope="test",
+        recognitions=recognitions,
+    )
+    assert [(u.code, t) for u, t in report.meets_but_not_recognised()] == [("D1", Tier.STANDARD)]
+
+
+def test_unknown_province_is_an_input_error():
+    units, obs = build_case()
+    from ntm_core import InputError
+
+    with pytest.raises(InputError, match="province 'X' is not in the administrative tree"):
+        assess_province(obs, units=units, province="X", on=ON, rulebook=BOOK)
