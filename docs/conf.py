@@ -38,11 +38,16 @@ nitpick_ignore_regex = [
         r"(Fraction|Decimal|Mapping|Sequence|Iterable|TextIO|Callable|ExceptionGroup|date|Any)",
     ),
     (r"py:.*", r"ntm_core\._.*"),
+    (r"py:.*", r"ntm_core(\.\w+)*\._\w+(\.\w+)*"),
+    (r"py:.*", r"(IntArray|Raw|Codes|T|Value|Condition)"),
+    (r"py:.*", r"ntm_core\.admin\.T"),
+    (r"py:.*", r"(os|pathlib)\..*"),
     (r"py:class", r"Handler"),
 ]
 
 autodoc_default_options = {"members": True, "show-inheritance": True, "member-order": "bysource"}
 autodoc_typehints = "description"
+autodoc_type_aliases = {"IntArray": "IntArray", "Raw": "Raw", "Codes": "Codes"}
 autodoc_member_order = "bysource"
 napoleon_google_docstring = True
 napoleon_numpy_docstring = False

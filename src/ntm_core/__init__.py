@@ -19,7 +19,19 @@ from ntm_core._vocabulary import (
     RuleLevel,
     Tier,
 )
-from ntm_core.admin import AdminLevel, AdminUnit
+from ntm_core.admin import (
+    AdminLevel,
+    AdminSnapshot,
+    AdminTree,
+    AdminUnit,
+    CarriedResult,
+    LineageLink,
+    LineageShare,
+    UnknownUnitError,
+    count_reached,
+    load_lineage_csv,
+    load_units_csv,
+)
 from ntm_core.exceptions import (
     DataError,
     InputError,
@@ -38,11 +50,16 @@ del _name
 
 __all__ = [
     "AdminLevel",
+    "AdminSnapshot",
+    "AdminTree",
     "AdminUnit",
+    "CarriedResult",
     "Citation",
     "CommuneGroup",
     "DataError",
     "InputError",
+    "LineageLink",
+    "LineageShare",
     "NtmCoreError",
     "Outcome",
     "Provenance",
@@ -53,6 +70,10 @@ __all__ = [
     "Tier",
     "UnitMismatchError",
     "UnknownIndicatorError",
+    "UnknownUnitError",
     "__version__",
+    "count_reached",
+    "load_lineage_csv",
+    "load_units_csv",
     "to_canonical",
 ]

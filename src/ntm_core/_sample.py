@@ -9,9 +9,7 @@ it is official statistics.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import functools
 from importlib import resources
 from pathlib import Path
 
@@ -28,12 +26,8 @@ def sample_path(name: str) -> Path:
     return SAMPLE_DIR / name
 
 
-@functools.cache
-def _all_units() -> tuple[AdminUnit, ...]:
-    with sample_path("units.csv").open(encoding="utf-8") as handle:
-        return tuple(AdminUnit.from_mapping(row) for row in csv.DictReader(handle))
-
-
 def ha_tinh_units(on: dt.date) -> list[AdminUnit]:
     """Hà Tĩnh's administrative units (real GSO codes and names) existing on ``on``."""
-    return [u for u in _all_units() if u.exists_on(on)]
+    from ntm_core.datasets import ha_tinh_tree
+
+    return list(ha_tinh_tree().as_of(on).units())

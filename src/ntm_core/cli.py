@@ -445,7 +445,10 @@ def _ocop_section(
 ) -> tuple[dict[str, object] | None, list[str]]:
     """The OCOP portfolio section of the readiness report, when the OCOP module is available."""
     try:
-        from ntm_core.ocop import ocop_section, render_ocop_section
+        from ntm_core.ocop import (  # type: ignore[import-not-found, unused-ignore]
+            ocop_section,
+            render_ocop_section,
+        )
     except ImportError:
         return None, []
     if not sample and not getattr(args, "products", None):

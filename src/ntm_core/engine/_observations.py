@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeAlias
 
 import attrs
 import numpy as np
@@ -21,6 +21,9 @@ import numpy.typing as npt
 from ntm_core.rules._model import IndicatorKind
 
 __all__ = ["ATTRIBUTES", "Column", "Observations", "Value"]
+
+IntArray: TypeAlias = npt.NDArray[np.int64] | npt.NDArray[np.object_]
+"""Integer numerators or denominators: int64, or Python ints (object dtype) when too large."""
 
 Value = Fraction | bool
 """An observed value: an exact number in the indicator's canonical unit, or yes/no."""
@@ -31,7 +34,7 @@ ATTRIBUTES = ("name", "level", "region", "group", "commune_kind", "parent_code")
 _INT64_SAFE = 2**62
 
 
-def _as_int_array(values: Sequence[int]) -> npt.NDArray[np.int64] | npt.NDArray[np.object_]:
+def _as_int_array(values: Sequence[int]) -> IntArray:
     """int64 when every value fits comfortably, else exact Python ints (object dtype)."""
     if all(-_INT64_SAFE < v < _INT64_SAFE for v in values):
         return np.asarray(values, dtype=np.int64).reshape(len(values))
@@ -54,8 +57,8 @@ class Column:
 
     key: str
     kind: IndicatorKind
-    num: npt.NDArray[np.int64] | npt.NDArray[np.object_]
-    den: npt.NDArray[np.int64] | npt.NDArray[np.object_]
+    num: IntArray
+    den: IntArray
     present: npt.NDArray[np.bool_]
     # Python-list views of the arrays, built on first scalar access (indexing a
     # list is much cheaper than converting numpy scalars one at a time).
