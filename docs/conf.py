@@ -39,7 +39,7 @@ nitpick_ignore_regex = [
     ),
     (r"py:.*", r"ntm_core\._.*"),
     (r"py:.*", r"ntm_core(\.\w+)*\._\w+(\.\w+)*"),
-    (r"py:.*", r"(IntArray|Raw|Codes|T|Value|Condition)"),
+    (r"py:.*", r"'?(IntArray|Raw|Codes|T|Value|Condition|TypeAliasForwardRef)'?"),
     (r"py:.*", r"ntm_core\.admin\.T"),
     (r"py:.*", r"(os|pathlib)\..*"),
     (r"py:class", r"Handler"),
@@ -47,7 +47,7 @@ nitpick_ignore_regex = [
 
 autodoc_default_options = {"members": True, "show-inheritance": True, "member-order": "bysource"}
 autodoc_typehints = "description"
-autodoc_type_aliases = {"IntArray": "IntArray", "Raw": "Raw", "Codes": "Codes"}
+autodoc_type_aliases = {"IntArray": "IntArray"}
 autodoc_member_order = "bysource"
 napoleon_google_docstring = True
 napoleon_numpy_docstring = False

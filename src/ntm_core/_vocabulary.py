@@ -96,18 +96,20 @@ class Outcome(enum.Enum):
     @classmethod
     def all_of(cls, outcomes: Iterable[Outcome]) -> Outcome:
         """Kleene AND of any number of outcomes; empty or all N/A gives N/A."""
-        result = cls.NOT_APPLICABLE
-        for outcome in outcomes:
-            result = result & outcome
-        return result
+        seen = set(outcomes)
+        for decisive in (cls.NOT_MET, cls.UNKNOWN, cls.MET):
+            if decisive in seen:
+                return decisive
+        return cls.NOT_APPLICABLE
 
     @classmethod
     def any_of(cls, outcomes: Iterable[Outcome]) -> Outcome:
         """Kleene OR of any number of outcomes; empty or all N/A gives N/A."""
-        result = cls.NOT_APPLICABLE
-        for outcome in outcomes:
-            result = result | outcome
-        return result
+        seen = set(outcomes)
+        for decisive in (cls.MET, cls.UNKNOWN, cls.NOT_MET):
+            if decisive in seen:
+                return decisive
+        return cls.NOT_APPLICABLE
 
     @classmethod
     def from_bool(cls, value: bool | None) -> Outcome:  # noqa: FBT001 - a converter, not an option

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import time
 import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from fractions import Fraction
@@ -40,9 +41,11 @@ __all__ = [
     "LevelResult",
     "PlanTarget",
     "ProvinceReadiness",
+    "ProvincesReadiness",
     "Recognition",
     "TargetProgress",
     "assess_province",
+    "assess_provinces",
     "read_recognitions",
     "read_targets",
 ]
@@ -99,6 +102,16 @@ class LevelResult:
         unknown = self.batch.tier_index == -2
         return np.asarray(
             unknown & (self.batch.tier_at_least_index < self.tier_position(tier)), dtype=bool
+        )
+
+    def take(self, rows: Sequence[int]) -> LevelResult:
+        """The result for the given rows only."""
+        index = np.asarray(rows, dtype=np.intp)
+        return LevelResult(
+            level=self.level,
+            units=tuple(self.units[i] for i in index.tolist()),
+            batch=self.batch.take(index) if self.batch is not None else None,
+            provisional=self.provisional[index],
         )
 
     def tiers(self) -> list[Tier | None]:
@@ -246,7 +259,8 @@ class ProvinceReadiness:
         """Communes not yet at ``tier`` closest to it: fewest criteria missing, smallest shortfall.
 
         Returns ``(unit, criteria not met at that rung, relative shortfall)``; the
-        relative shortfall adds, over the failing numeric checks, |margin| / threshold.
+        relative shortfall adds, over the failing numeric checks, the absolute
+        margin divided by the threshold.
         """
         result = self.communes
         batch = result.batch
@@ -447,19 +461,14 @@ def _assess_level(
 
 
 def _share_column(
-    parents: Sequence[AdminUnit],
-    children: LevelResult,
-    parent_of: Mapping[str, str | None],
-    tier: Tier,
+    index: npt.NDArray[np.intp], m: int, children: LevelResult, tier: Tier
 ) -> list[Fraction | None]:
     """Per parent: exact percent of children at ``tier`` or above.
 
-    ``None`` when children of unknown tier could change it.
+    ``index`` holds each child's parent position (-1 for none), ``m`` the number
+    of parents. ``None`` when children of unknown tier could change the share.
     """
-    codes = [p.code for p in parents]
-    index = parent_index(children.codes, parent_of, codes)
     keep = index >= 0
-    m = len(parents)
     total = np.bincount(index[keep], minlength=m)
     certain = np.bincount(index[keep], weights=children.at_least(tier)[keep], minlength=m)
     maybe = np.bincount(index[keep], weights=children.maybe(tier)[keep], minlength=m)
@@ -479,14 +488,19 @@ def _aggregates(
     parents: Sequence[AdminUnit],
     children: Mapping[RuleLevel, tuple[LevelResult, Mapping[str, str | None]]],
 ) -> dict[str, list[Fraction | None]]:
+    """The aggregate indicators of the editions, computed from the children's results."""
     out: dict[str, list[Fraction | None]] = {}
+    codes = [p.code for p in parents]
+    indexes: dict[RuleLevel, npt.NDArray[np.intp]] = {}
     for edition in ladder_editions:
         for _, indicator in edition.indicators():
             agg = indicator.aggregate
             if agg is None or indicator.key in out or agg.of not in children:
                 continue
             result, parent_of = children[agg.of]
-            out[indicator.key] = _share_column(parents, result, parent_of, agg.tier)
+            if agg.of not in indexes:
+                indexes[agg.of] = parent_index(result.codes, parent_of, codes)
+            out[indicator.key] = _share_column(indexes[agg.of], len(codes), result, agg.tier)
     return out
 
 
@@ -559,61 +573,169 @@ def assess_province(
 
     .. versionadded:: 0.1.0
     """
+    result = assess_provinces(
+        observations,
+        units=units,
+        provinces=[province],
+        on=on,
+        period=period,
+        target_year=target_year,
+        rulebook=rulebook,
+        scope=scope,
+        recognitions=recognitions,
+        targets=targets,
+        history=history,
+    )
+    return result.reports[province]
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class ProvincesReadiness:
+    """Readiness reports for several provinces, assessed in one pass.
+
+    Attributes:
+        reports: Province code → its report.
+        rollup_seconds: Time spent in the roll-ups (array reductions) of each
+            period assessed, for benchmarks.
+
+    .. versionadded:: 0.1.0
+    """
+
+    reports: Mapping[str, ProvinceReadiness]
+    rollup_seconds: tuple[float, ...]
+
+
+def assess_provinces(
+    observations: Observations,
+    *,
+    units: Sequence[AdminUnit],
+    on: dt.date,
+    provinces: Sequence[str] | None = None,
+    period: int | None = None,
+    target_year: int | None = None,
+    rulebook: Rulebook | None = None,
+    scope: str = "vn",
+    recognitions: Sequence[Recognition] = (),
+    targets: Sequence[PlanTarget] = (),
+    history: Observations | None = None,
+) -> ProvincesReadiness:
+    """Assess every province (or those named) in one pass: each level is evaluated once.
+
+    Arguments as :func:`assess_province`; ``provinces`` defaults to every
+    province-level unit in ``units``.
+
+    Raises:
+        InputError: If a named province is not among ``units``.
+
+    .. versionadded:: 0.1.0
+    """
     book = rulebook if rulebook is not None else Rulebook.bundled()
     by_code = {u.code: u for u in units}
-    if province not in by_code:
-        msg = f"province {province!r} is not in the administrative tree on {on.isoformat()}"
-        raise InputError(msg, column="province", value=province)
-    periods = sorted({p for p in observations.periods if p <= on.year}) or sorted(
-        set(observations.periods)
+    wanted = (
+        list(provinces)
+        if provinces is not None
+        else sorted(u.code for u in units if u.level is AdminLevel.PROVINCE)
     )
+    for code in wanted:
+        if code not in by_code:
+            msg = f"province {code!r} is not in the administrative tree on {on.isoformat()}"
+            raise InputError(msg, column="province", value=code)
     if period is None:
+        periods = sorted({p for p in observations.periods if p <= on.year}) or sorted(
+            set(observations.periods)
+        )
         if not periods:
             raise InputError("the observations are empty", source=observations.source)
         period = periods[-1]
-    inside = _descendants(units, province)
+    children: dict[str, list[AdminUnit]] = {}
+    for unit in units:
+        if unit.parent_code is not None:
+            children.setdefault(unit.parent_code, []).append(unit)
+    inside = {code: _descendants(children, code) for code in wanted}
+    to_province = {u.code: code for code, members in inside.items() for u in members}
+    everyone = [u for members in inside.values() for u in members]
     groups = {
-        level: [u for u in inside if u.level in kinds] for level, kinds in _UNIT_LEVELS.items()
+        level: [u for u in everyone if u.level in kinds] for level, kinds in _UNIT_LEVELS.items()
     }
+    heads = [by_code[code] for code in wanted]
     cache: dict[int, dict[RuleLevel, LevelResult]] = {}
+    timings: list[float] = []
 
     def levels_of(year: int) -> dict[RuleLevel, LevelResult]:
         if year not in cache:
+            data = observations if year == period else (history or observations)
             cache[year] = _assess_levels(
-                book,
-                observations if year == period else (history or observations),
-                by_code[province],
-                groups,
-                year,
-                on,
-                scope,
+                book, data, heads, groups, to_province, year, on, scope, timings
             )
         return cache[year]
 
-    levels = levels_of(period)
+    all_levels = levels_of(period)
+    rows: dict[RuleLevel, dict[str, list[int]]] = {}
+    for level, result in all_levels.items():
+        slots = rows.setdefault(level, {})
+        for i, unit in enumerate(result.units):
+            owner = unit.code if level is RuleLevel.PROVINCE else to_province.get(unit.code)
+            if owner is not None:
+                slots.setdefault(owner, []).append(i)
+    periods_seen = set((history or observations).periods)
+    reports = {}
+    for code in wanted:
+        levels = {level: all_levels[level].take(rows[level].get(code, [])) for level in all_levels}
+
+        def levels_for(year: int, code: str = code) -> dict[RuleLevel, LevelResult]:
+            found = levels_of(year)
+            return {level: found[level].take(rows[level].get(code, [])) for level in found}
+
+        reports[code] = _report(
+            book,
+            by_code[code],
+            levels,
+            inside[code],
+            on,
+            period,
+            target_year,
+            recognitions,
+            _progress(targets, levels_for, periods_seen),
+        )
+    return ProvincesReadiness(reports=reports, rollup_seconds=tuple(timings))
+
+
+def _report(  # noqa: PLR0917 - private; called from one place with all its context
+    book: Rulebook,
+    province: AdminUnit,
+    levels: dict[RuleLevel, LevelResult],
+    inside: Sequence[AdminUnit],
+    on: dt.date,
+    period: int,
+    target_year: int | None,
+    recognitions: Sequence[Recognition],
+    targets: list[TargetProgress],
+) -> ProvinceReadiness:
+    groups = {
+        level: [u for u in inside if u.level in kinds] for level, kinds in _UNIT_LEVELS.items()
+    }
     communes = levels[RuleLevel.COMMUNE]
     commune_parent = _commune_parents(inside, groups)
     province_assessment = None
     conditions: list[ConditionStatus] = []
     p_result = levels.get(RuleLevel.PROVINCE)
-    if p_result is not None and p_result.batch is not None:
-        province_assessment = p_result.batch.explain(province, period)
+    if p_result is not None and p_result.batch is not None and len(p_result.units):
+        province_assessment = p_result.batch.explain(province.code, period)
         conditions = _conditions(province_assessment, p_result.batch.ladder, levels)
-    commune_counts = _counts(communes, groups[RuleLevel.COMMUNE], commune_parent, groups)
-    district_counts = _district_counts(levels, groups)
     rules = tuple(dict.fromkeys(i for r in levels.values() if r.batch for i in r.batch.ladder.ids))
+    codes = {u.code for u in inside} | {province.code}
     return ProvinceReadiness(
-        province=by_code[province],
+        province=province,
         on=on,
         target_year=target_year,
         period=period,
         levels=levels,
         province_assessment=province_assessment,
         conditions=tuple(conditions),
-        commune_counts=commune_counts,
-        district_counts=district_counts,
-        recognitions=tuple(r for r in recognitions if r.unit in by_code or r.unit == province),
-        targets=tuple(_progress(targets, levels_of, set((history or observations).periods))),
+        commune_counts=_counts(communes, communes.units, commune_parent, groups),
+        district_counts=_district_counts(levels, groups),
+        recognitions=tuple(r for r in recognitions if r.unit in codes),
+        targets=tuple(targets),
         rules=rules,
         rules_hash=book.content_hash(rules),
     )
@@ -632,13 +754,15 @@ def _commune_parents(
 def _assess_levels(  # noqa: PLR0917 - private; called from one place with all its context
     book: Rulebook,
     observations: Observations,
-    province: AdminUnit,
+    provinces: Sequence[AdminUnit],
     groups: Mapping[RuleLevel, Sequence[AdminUnit]],
+    to_province: Mapping[str, str],
     period: int,
     on: dt.date,
     scope: str,
+    timings: list[float],
 ) -> dict[RuleLevel, LevelResult]:
-    """Communes, then districts and towns (with shares of their communes), then the province."""
+    """Communes, then districts and towns (with shares of their communes), then the provinces."""
     levels: dict[RuleLevel, LevelResult] = {}
     communes = _assess_level(
         book,
@@ -652,13 +776,16 @@ def _assess_levels(  # noqa: PLR0917 - private; called from one place with all i
     levels[RuleLevel.COMMUNE] = communes
     inside = [u for units in groups.values() for u in units]
     commune_parent = _commune_parents(inside, groups)
+    spent = 0.0
     for level in (RuleLevel.DISTRICT, RuleLevel.TOWN):
         parents = groups[level]
         try:
             ladder = Ladder.for_level(book, level=level, on=on, scope=scope)
+            start = time.perf_counter()
             aggregates = _aggregates(
                 ladder.rungs, parents, {RuleLevel.COMMUNE: (communes, commune_parent)}
             )
+            spent += time.perf_counter() - start
         except RuleNotInForceError:
             aggregates = {}
         levels[level] = _assess_level(
@@ -674,14 +801,17 @@ def _assess_levels(  # noqa: PLR0917 - private; called from one place with all i
     try:
         p_ladder = Ladder.for_level(book, level=RuleLevel.PROVINCE, on=on, scope=scope)
     except RuleNotInForceError:
+        timings.append(spent)
         return levels
-    to_province = dict.fromkeys((u.code for u in inside), province.code)
+    start = time.perf_counter()
     children = {level: (levels[level], to_province) for level in levels}
-    aggregates = _aggregates(p_ladder.rungs, [province], children)
+    aggregates = _aggregates(p_ladder.rungs, provinces, children)
+    spent += time.perf_counter() - start
+    timings.append(spent)
     levels[RuleLevel.PROVINCE] = _assess_level(
         book,
         level=RuleLevel.PROVINCE,
-        units=[province],
+        units=provinces,
         observations=observations,
         period=period,
         on=on,
@@ -691,15 +821,12 @@ def _assess_levels(  # noqa: PLR0917 - private; called from one place with all i
     return levels
 
 
-def _descendants(units: Sequence[AdminUnit], root: str) -> list[AdminUnit]:
-    children: dict[str, list[AdminUnit]] = {}
-    for unit in units:
-        if unit.parent_code is not None:
-            children.setdefault(unit.parent_code, []).append(unit)
+def _descendants(children: Mapping[str, Sequence[AdminUnit]], root: str) -> list[AdminUnit]:
+    """Every unit below ``root``, shallowest first, then by code."""
     out: list[AdminUnit] = []
     stack = [root]
     while stack:
-        for child in children.get(stack.pop(), []):
+        for child in children.get(stack.pop(), ()):
             out.append(child)
             stack.append(child.code)
     return sorted(out, key=lambda u: (u.level.rank, u.code))

@@ -305,7 +305,7 @@ class Assessment:
 
     @property
     def next_rung(self) -> RungResult | None:
-        """The first rung not certainly met: what the unit works toward."""
+        """The first rung not certainly met (what the unit works toward), or ``None``."""
         for rung in self.rungs:
             if rung.outcome is not Outcome.MET:
                 return rung

@@ -1,6 +1,6 @@
 """The batch evaluator: the same decisions as the scalar path, for many units at once.
 
-Outcomes are ``int8`` codes (see :data:`CODES`); comparisons are exact
+Outcomes are ``int8`` codes (see ``CODES``); comparisons are exact
 cross-multiplications of integer numerators and denominators, in int64
 when the magnitudes allow it and in Python integers otherwise, so the batch
 path gives the same answers as the scalar path at every threshold.
@@ -22,7 +22,7 @@ from ntm_core.engine._ladder import Ladder
 from ntm_core.engine._observations import Column, Observations
 from ntm_core.engine._scalar import assess_row
 from ntm_core.rules._conditions import AllOf, AnyOf, AtLeast, Check, Condition, Not, When
-from ntm_core.rules._model import Comparator, Indicator, RuleSet, Selection
+from ntm_core.rules._model import Comparator, Indicator, RuleSet, Selection, Threshold
 
 __all__ = ["CODES", "BatchResult", "evaluate_batch"]
 
@@ -125,8 +125,8 @@ def _compare(  # noqa: PLR0917 - private, on the hot path
     dtype: type = np.int64 if bound * bound < _SAFE else object
     tn: npt.NDArray[Any] = np.asarray(t_num, dtype=dtype)[groups]
     td: npt.NDArray[Any] = np.asarray(t_den, dtype=dtype)[groups]
-    left = num.astype(dtype) * td
-    right = tn * den.astype(dtype)
+    left = num.astype(dtype, copy=False) * td
+    right = tn * den.astype(dtype, copy=False)
     result = {
         Comparator.GE: left >= right,
         Comparator.LE: left <= right,
@@ -141,15 +141,14 @@ def _leaf(
     indicator: Indicator,
     column: Column | None,
     groups: npt.NDArray[np.intp],
-    selections: Sequence[Selection],
+    thresholds: Sequence[Threshold | None],
     n: int,
 ) -> Codes:
-    """Outcome codes of one indicator for every row."""
+    """Outcome codes of one indicator for every row (``thresholds`` per selection group)."""
     t_num: list[int] = []
     t_den: list[int] = []
     known: list[bool] = []
-    for selection in selections:
-        threshold = indicator.threshold_for(selection)
+    for threshold in thresholds:
         value = threshold.value if threshold is not None else None
         exact = Fraction(int(value)) if isinstance(value, bool) else value
         t_num.append(exact.numerator if exact is not None else 0)
@@ -170,6 +169,7 @@ def _leaf(
 
 
 def _rung(
+    ladder: Ladder,
     edition: RuleSet,
     observations: Observations,
     groups: npt.NDArray[np.intp],
@@ -177,10 +177,10 @@ def _rung(
 ) -> tuple[Codes, dict[str, Codes]]:
     """The edition's own outcome codes and its criteria's codes."""
     n = len(observations)
-    effective = [edition.effective_selection(s) for s in selections]
+    resolved = [ladder.thresholds(edition, s) for s in selections]
     leaves = {
-        i.key: _leaf(i, observations.columns.get(i.key), groups, effective, n)
-        for _, i in edition.indicators()
+        i.key: _leaf(i, observations.columns.get(i.key), groups, [r[i.key] for r in resolved], n)
+        for i in ladder.indicators(edition)
     }
     criteria = {c.code: evaluate_condition(c.condition, leaves, n) for c in edition.criteria}
     return _and(list(criteria.values()), n), criteria
@@ -197,7 +197,7 @@ class BatchResult:
         ladder: The editions applied.
         observations: The rows assessed.
         selections: The threshold selection of each row.
-        rung_outcomes: Per rung, the chained outcome codes (see :data:`CODES`).
+        rung_outcomes: Per rung, the chained outcome codes (see ``CODES``).
         criterion_outcomes: Per rung, criterion code → outcome codes.
         tier_index: Index into ``ladder.tiers`` of the tier reached, -1 for
             *not yet*, -2 when unknown.
@@ -253,6 +253,22 @@ class BatchResult:
         counts: npt.NDArray[np.int64] = (np.stack(arrays) == MET).sum(axis=0).astype(np.int64)
         return counts
 
+    def take(self, rows: Sequence[int] | npt.NDArray[np.intp]) -> BatchResult:
+        """The result for the given rows only (same ladder and rules)."""
+        index = np.asarray(rows, dtype=np.intp)
+        return BatchResult(
+            ladder=self.ladder,
+            observations=self.observations.select(index),
+            selections=tuple(self.selections[i] for i in index.tolist()),
+            rung_outcomes=tuple(a[index] for a in self.rung_outcomes),
+            criterion_outcomes=tuple(
+                {k: a[index] for k, a in c.items()} for c in self.criterion_outcomes
+            ),
+            tier_index=self.tier_index[index],
+            tier_at_least_index=self.tier_at_least_index[index],
+            rules_hash=self.rules_hash,
+        )
+
     def explain(self, code: str, period: int | None = None) -> Assessment:
         """The full assessment of one unit (built now, on the scalar path).
 
@@ -303,7 +319,7 @@ def evaluate_batch(
     criterion_outcomes: list[dict[str, Codes]] = []
     below = np.full(n, MET, dtype=np.int8)
     for edition in ladder.rungs:
-        own, criteria = _rung(edition, observations, groups, unique)
+        own, criteria = _rung(ladder, edition, observations, groups, unique)
         below = _and([below, own], n)
         rung_outcomes.append(below)
         criterion_outcomes.append(criteria)

@@ -11,7 +11,7 @@ from ntm_core._vocabulary import CommuneGroup, Region, RuleLevel, Tier
 from ntm_core.engine._catalog import IndicatorCatalog
 from ntm_core.engine._observations import Observations
 from ntm_core.exceptions import InputError, RuleNotInForceError
-from ntm_core.rules._model import RuleSet, Selection, Threshold
+from ntm_core.rules._model import Indicator, RuleSet, Selection, Threshold
 from ntm_core.rules._rulebook import Rulebook
 
 __all__ = ["Ladder", "selections"]
@@ -46,6 +46,18 @@ class Ladder:
     _memo: dict[tuple[str, Selection], dict[str, Threshold | None]] = attrs.field(
         factory=dict, init=False, eq=False, repr=False, hash=False
     )
+    _lists: dict[tuple[str, None], list[Indicator]] = attrs.field(
+        factory=dict, init=False, eq=False, repr=False, hash=False
+    )
+
+    def indicators(self, edition: RuleSet) -> list[Indicator]:
+        """The edition's indicators in legal order (computed once per edition)."""
+        memo_key = (edition.id, None)
+        found = self._lists.get(memo_key)
+        if found is None:
+            found = [i for _, i in edition.indicators()]
+            self._lists[memo_key] = found
+        return found
 
     def thresholds(self, edition: RuleSet, selection: Selection) -> dict[str, Threshold | None]:
         """Indicator key → the threshold of ``edition`` that applies to ``selection``.

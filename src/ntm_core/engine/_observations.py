@@ -142,7 +142,7 @@ class Observations:
             ``group``, ``commune_kind``, ``parent_code``), ``None`` where unknown.
         source: Where the observations came from (a file name), for messages.
 
-    Build one with :meth:`from_records` or the readers of :mod:`ntm_core.io`.
+    Build one with ``observations_from_records`` or the readers of :mod:`ntm_core.io`.
 
     .. versionadded:: 0.1.0
     """

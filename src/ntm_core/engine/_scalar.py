@@ -45,13 +45,15 @@ def evaluate_rung(
     thresholds: Mapping[str, Threshold | None],
     *,
     below: Outcome = Outcome.MET,
+    indicators: list[Indicator] | None = None,
 ) -> RungResult:
     """Evaluate one edition for one unit; ``below`` is the outcome of the rung below.
 
     ``thresholds`` maps each indicator key to the threshold that applies to
     the unit (see :meth:`Ladder.thresholds`).
     """
-    checks = {i.key: check(i, value_of(i.key), thresholds[i.key]) for _, i in edition.indicators()}
+    listed = indicators if indicators is not None else [i for _, i in edition.indicators()]
+    checks = {i.key: check(i, value_of(i.key), thresholds[i.key]) for i in listed}
     criteria = []
     for criterion in edition.criteria:
         outcome = criterion.condition.evaluate(lambda key: checks[key].outcome)
@@ -99,7 +101,13 @@ def assess_row(
     rungs: list[RungResult] = []
     below = Outcome.MET
     for edition in ladder.rungs:
-        rung = evaluate_rung(edition, value_of, ladder.thresholds(edition, selection), below=below)
+        rung = evaluate_rung(
+            edition,
+            value_of,
+            ladder.thresholds(edition, selection),
+            below=below,
+            indicators=ladder.indicators(edition),
+        )
         rungs.append(rung)
         below = rung.outcome
     tier, at_least = tier_from_rungs([r.outcome for r in rungs], ladder.tiers)

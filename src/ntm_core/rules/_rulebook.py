@@ -57,6 +57,10 @@ class Rulebook:
 
     _editions: Mapping[str, RuleSet] = attrs.field(alias="editions", converter=_frozen_editions)
     _raw: Mapping[str, Raw] = attrs.field(alias="raw", converter=_frozen_raw, eq=False, repr=False)
+    # Memo of content hashes: the rulebook never changes, and hashing means serialising the rules.
+    _hashes: dict[tuple[str, ...], str] = attrs.field(
+        factory=dict, init=False, eq=False, repr=False
+    )
 
     def __attrs_post_init__(self) -> None:
         problems = []
@@ -293,13 +297,18 @@ class Rulebook:
         so a result can be audited against the rules that produced it.
         """
         chosen = sorted(ids) if ids is not None else sorted(self._editions)
+        memo_key = tuple(chosen)
+        if memo_key in self._hashes:
+            return self._hashes[memo_key]
         payload = json.dumps(
             {i: self._raw[i] for i in chosen},
             sort_keys=True,
             default=_json_default,
             ensure_ascii=False,
         )
-        return "sha256:" + hashlib.sha256(payload.encode("utf-8")).hexdigest()
+        digest = "sha256:" + hashlib.sha256(payload.encode("utf-8")).hexdigest()
+        self._hashes[memo_key] = digest
+        return digest
 
     def raw(self, edition_id: str) -> Mapping[str, Any]:
         """The (merged) file data of an edition, as read from TOML."""

@@ -1,0 +1,84 @@
+"""Readiness benchmark on the national 2025-01-01 state (issue 5).
+
+10,040 rows of ../shared/data/vn/units-2025-01.csv (real codes; skipped when
+absent), SYNTHETIC commune observations with a fixed seed written to a wide
+CSV, regions assigned to provinces at random (synthetic), and the bundled
+rules with the Hà Tĩnh sample's illustrative threshold sheet. Prints:
+
+- roll-up of precomputed commune assessments to districts and provinces (budget 20 ms);
+- the whole pipeline, wide CSV → all 63 provincial readiness reports (budget 2 s).
+
+Run: python benchmarks/bench_readiness.py
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import random
+import tempfile
+import time
+from pathlib import Path
+
+from ntm_core import AdminLevel, Region, RuleLevel
+from ntm_core._sample import sample_path
+from ntm_core.admin import load_units_csv
+from ntm_core.engine import IndicatorCatalog, Ladder
+from ntm_core.io import read_observations
+from ntm_core.readiness import assess_provinces
+from ntm_core.rules import IndicatorKind, Rulebook
+
+ON = dt.date(2024, 12, 31)
+SEED = 2025
+UNITS_CSV = (
+    Path(__file__).resolve().parents[1].parent / "shared" / "data" / "vn" / "units-2025-01.csv"
+)
+
+
+def main() -> None:
+    if not UNITS_CSV.exists():
+        print(f"skipped: {UNITS_CSV} not found")
+        return
+    rng = random.Random(SEED)
+    units = list(
+        load_units_csv(UNITS_CSV, valid_from=dt.date(2025, 1, 1), valid_to=dt.date(2025, 7, 1))
+    )
+    provinces = sorted({u.code for u in units if u.level is AdminLevel.PROVINCE})
+    region = {p: rng.choice(list(Region)).value for p in provinces}
+    book = Rulebook.bundled().with_thresholds(sample_path("sample-thresholds.csv"))
+    on = dt.date(2025, 3, 1)
+    ladder = Ladder.for_level(book, level=RuleLevel.COMMUNE, on=on)
+    catalog = IndicatorCatalog.from_editions(ladder.rungs)
+    keys = [(k, i.kind) for k, i in catalog.indicators.items() if i.aggregate is None]
+    parent = {u.code: u.parent_code for u in units}
+    communes = [u for u in units if u.level is AdminLevel.COMMUNE]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "national.csv"
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["unit_code", "period", "region", *(k for k, _ in keys)])
+            for unit in communes:
+                province = parent.get(parent.get(unit.code) or "") or ""
+                row = [unit.code, "2024", region.get(province, "BTB")]
+                for _, kind in keys:
+                    if kind is IndicatorKind.BOOLEAN:
+                        row.append("Đạt" if rng.random() < 0.95 else "Không đạt")
+                    else:
+                        row.append(f"{rng.uniform(40, 100):.1f}")
+                writer.writerow(row)
+        start = time.perf_counter()
+        observations = read_observations(path, catalog=catalog)
+        reports = assess_provinces(observations, units=units, on=on, rulebook=book)
+        total = time.perf_counter() - start
+    print(f"{len(communes):,} communes in {len(provinces)} provinces")
+    rollup_ms = min(reports.rollup_seconds) * 1000
+    print(
+        f"roll-up of precomputed assessments to districts and provinces: {rollup_ms:.1f} ms (budget 20 ms)"
+    )
+    print(
+        f"whole pipeline, wide CSV to {len(reports.reports)} provincial reports: {total:.2f} s (budget 2 s)"
+    )
+
+
+if __name__ == "__main__":
+    main()
