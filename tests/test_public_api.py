@@ -18,6 +18,7 @@ PUBLIC_MODULES = [
     "ntm_core.engine",
     "ntm_core.exceptions",
     "ntm_core.io",
+    "ntm_core.ocop",
     "ntm_core.readiness",
     "ntm_core.rules",
     "ntm_core.testing",

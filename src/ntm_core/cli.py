@@ -443,17 +443,15 @@ def _cmd_readiness(args: argparse.Namespace, out: TextIO) -> int:  # noqa: PLR09
 def _ocop_section(
     args: argparse.Namespace, *, sample: bool
 ) -> tuple[dict[str, object] | None, list[str]]:
-    """The OCOP portfolio section of the readiness report, when the OCOP module is available."""
-    try:
-        from ntm_core.ocop import (  # type: ignore[import-not-found, unused-ignore]
-            ocop_section,
-            render_ocop_section,
-        )
-    except ImportError:
+    """The OCOP portfolio section of the readiness report (the sample's, or ``--products``)."""
+    from ntm_core.ocop import ocop_section, read_products, render_ocop_section
+
+    if args.products:
+        section = ocop_section(args.on, products=read_products(args.products))
+    elif sample:
+        section = ocop_section(args.on)
+    else:
         return None, []
-    if not sample and not getattr(args, "products", None):
-        return None, []
-    section = ocop_section(args.on, products=getattr(args, "products", None))
     return section, render_ocop_section(section)
 
 
@@ -554,6 +552,10 @@ def build_parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one statement 
     explain.add_argument("--lang", choices=("en", "vi"), default="en")
     explain.add_argument("--format", choices=("text", "json"), default="text")
     explain.set_defaults(handler=_cmd_explain)
+
+    from ntm_core.ocop import add_ocop_parser
+
+    add_ocop_parser(sub, [common])
 
     readiness = sub.add_parser(
         "readiness",

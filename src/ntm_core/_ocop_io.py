@@ -1,0 +1,313 @@
+"""Reading and writing OCOP product files (CSV and JSON).
+
+The public functions are re-exported, and documented, by :mod:`ntm_core.ocop`.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import json
+import os
+import tempfile
+import unicodedata
+from collections.abc import Iterable
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+from ntm_core._ocop_model import COLUMNS, REQUIRED_COLUMNS, OcopProduct, decimal_text, parse_row
+from ntm_core.exceptions import DataError, InputError
+
+__all__ = ["PRODUCTS_SCHEMA", "read_products", "write_products"]
+
+PRODUCTS_SCHEMA = "ntm_core.ocop-products/1"
+"""The ``schema`` value of a product JSON file written by :func:`write_products`."""
+
+_SUFFIXES = (".csv", ".txt", ".json")
+
+
+def _header_name(name: object) -> str:
+    return unicodedata.normalize("NFC", str(name).strip()).casefold()
+
+
+def _suffix(path: Path, source: str) -> str:
+    suffix = path.suffix.lower()
+    if suffix not in _SUFFIXES:
+        raise DataError(
+            f"unsupported file type {path.suffix!r}; expected .csv or .json", source=source
+        )
+    return suffix
+
+
+def _decode(data: bytes, source: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        row = data.count(b"\n", 0, err.start) + 1
+        raise DataError(
+            f"not UTF-8 (byte 0x{data[err.start]:02x} in row {row}); "
+            "save the file as 'CSV UTF-8' (Excel: Save As → CSV UTF-8)",
+            source=source,
+            row=row,
+        ) from None
+
+
+def _check_header(names: list[str], source: str, *, row: int | None) -> None:
+    """Refuse duplicate, unknown and missing columns, all at once."""
+    problems: list[str] = []
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            problems.append(f"column {name!r} appears twice")
+        seen.add(name)
+    for name in names:
+        if name not in COLUMNS:
+            close = difflib.get_close_matches(name, COLUMNS, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            problems.append(f"unknown column {name!r}{hint}")
+    missing = [c for c in REQUIRED_COLUMNS if c not in seen]
+    if missing:
+        problems.append(f"missing required column(s) {', '.join(missing)}")
+    if problems:
+        expected = ", ".join(REQUIRED_COLUMNS)
+        raise DataError(
+            "; ".join(problems) + f"; a product file needs {expected} "
+            f"and may add {', '.join(c for c in COLUMNS if c not in REQUIRED_COLUMNS)}",
+            source=source,
+            row=row,
+        )
+
+
+def _csv_records(text: str, source: str) -> list[tuple[int, dict[str, object], list[InputError]]]:
+    lines = text.splitlines(keepends=True)
+    skipped = 0
+    while skipped < len(lines) and (
+        lines[skipped].lstrip().startswith("#") or not lines[skipped].strip()
+    ):
+        skipped += 1  # comment lines (and blank lines) above the header
+    if skipped == len(lines):
+        raise DataError("empty file: no header row", source=source)
+    body = "".join(lines[skipped:])
+    first = lines[skipped]
+    counts = {d: first.count(d) for d in (",", ";", "\t")}
+    delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+    reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
+    try:
+        records = [(reader.line_num, record) for record in reader]
+    except csv.Error as err:
+        raise DataError(f"not a readable CSV file: {err}", source=source) from None
+    header_row = skipped + 1
+    header = [_header_name(h) for h in records[0][1]]
+    _check_header(header, source, row=header_row)
+    out: list[tuple[int, dict[str, object], list[InputError]]] = []
+    previous = records[0][0]
+    for last, record in records[1:]:
+        line = skipped + previous + 1  # a quoted cell may span lines: report the first
+        previous = last
+        if not any(cell.strip() for cell in record):
+            continue
+        problems: list[InputError] = []
+        if len(record) > len(header) and any(c.strip() for c in record[len(header) :]):
+            problems.append(
+                InputError(
+                    f"the row has {len(record)} cells but the header has {len(header)} columns",
+                    source=source,
+                    row=line,
+                )
+            )
+        cells = record + [""] * (len(header) - len(record))
+        out.append((line, dict(zip(header, cells, strict=False)), problems))
+    return out
+
+
+def _json_records(text: str, source: str) -> list[tuple[int, dict[str, object], list[InputError]]]:
+    def reject_constant(name: str) -> object:
+        raise ValueError(f"{name} is not a number")
+
+    try:
+        document = json.loads(text, parse_float=Decimal, parse_constant=reject_constant)
+    except json.JSONDecodeError as err:
+        raise DataError(
+            f"unreadable JSON: {err.msg} (line {err.lineno}, column {err.colno})", source=source
+        ) from None
+    except (ValueError, RecursionError) as err:
+        raise DataError(f"unreadable JSON: {err}", source=source) from None
+    if isinstance(document, dict):
+        extra = sorted(set(document) - {"schema", "comment", "products"})
+        if "products" not in document or extra:
+            raise DataError(
+                'expected a list of product objects or {"products": [...]}'
+                + (f"; unknown key(s) {', '.join(map(repr, extra))}" if extra else ""),
+                source=source,
+            )
+        document = document["products"]
+    if not isinstance(document, list):
+        raise DataError(
+            f"expected a list of product objects, got a JSON {type(document).__name__}",
+            source=source,
+        )
+    names: list[str] = []
+    for item in document:
+        if isinstance(item, dict):
+            names.extend(n for n in map(_header_name, item) if n not in names)
+    if not document:
+        raise DataError("no products: the list is empty", source=source)
+    _check_header(names, source, row=None)
+    out: list[tuple[int, dict[str, object], list[InputError]]] = []
+    for number, item in enumerate(document, start=1):
+        if not isinstance(item, dict):
+            out.append((number, {}, [InputError(
+                f"expected a product object, got a JSON {type(item).__name__}",
+                source=source, row=number,
+            )]))  # fmt: skip
+            continue
+        row = {_header_name(k): v for k, v in item.items()}
+        out.append((number, row, []))
+    return out
+
+
+def read_products(path: str | os.PathLike[str]) -> tuple[OcopProduct, ...]:
+    """Read OCOP products from a CSV or JSON file, all or nothing.
+
+    CSV: UTF-8 (a byte-order mark is fine), ``,`` ``;`` or tab separated,
+    one product per row, the columns of :data:`~ntm_core.ocop.COLUMNS` (the
+    first eight required); lines starting with ``#`` above the header are
+    comments. JSON: a list of objects with those keys, or
+    ``{"products": [...]}``. Product codes must be unique.
+
+    Raises:
+        DataError: The file as a whole cannot be read: unsupported type, not
+            UTF-8, empty, unknown or missing columns.
+        ExceptionGroup: Of :class:`~ntm_core.exceptions.InputError`, every bad
+            row, each naming file, row, column and value.
+
+    .. versionadded:: 0.1.0
+    """
+    file = Path(path)
+    source = str(path)
+    suffix = _suffix(file, source)
+    try:
+        data = file.read_bytes()
+    except OSError as err:
+        raise DataError(f"cannot read the file: {err.strerror}", source=source) from None
+    text = _decode(data, source)
+    records = _json_records(text, source) if suffix == ".json" else _csv_records(text, source)
+    if not records:
+        raise DataError("no data rows below the header", source=source)
+    products: list[OcopProduct] = []
+    problems: list[InputError] = []
+    first_row: dict[str, int] = {}
+    for number, row, row_problems in records:
+        problems.extend(row_problems)
+        if row_problems:
+            continue
+        product, found = parse_row(row)
+        problems.extend(
+            InputError(e.message, source=source, row=number, column=e.column, value=e.value)
+            for e in found
+        )
+        if product is None:
+            continue
+        if product.code in first_row:
+            problems.append(
+                InputError(
+                    f"product code {product.code!r} is already used in row "
+                    f"{first_row[product.code]}; codes must be unique",
+                    source=source,
+                    row=number,
+                    column="code",
+                    value=product.code,
+                )
+            )
+            continue
+        first_row[product.code] = number
+        products.append(product)
+    if problems:
+        raise ExceptionGroup(f"{source}: {len(problems)} problem(s) in the products", problems)
+    return tuple(products)
+
+
+def _json_score(value: Fraction) -> Decimal | str:
+    text = decimal_text(value)
+    return text if "/" in text else Decimal(text)
+
+
+class _Encoder(json.JSONEncoder):
+    def default(self, o: object) -> object:
+        if isinstance(o, Decimal):
+            number = float(o)
+            if Decimal(repr(number)) == o:
+                return number
+            return str(o)  # pragma: no cover - scores are short decimals
+        return super().default(o)  # pragma: no cover - only Decimal reaches here
+
+
+def _json_product(product: OcopProduct) -> dict[str, object]:
+    row: dict[str, object] = dict(product.to_row())
+    for column in ("score_a", "score_b", "score_c"):
+        row[column] = _json_score(product.score(column[-1].upper()))
+    row["central_recognition"] = product.central_recognition
+    for column in COLUMNS:
+        if row[column] == "":
+            row[column] = None
+    return row
+
+
+def write_products(
+    products: Iterable[OcopProduct],
+    path: str | os.PathLike[str],
+    *,
+    comment: str | None = None,
+) -> Path:
+    """Write products to a CSV or JSON file (chosen by the suffix), losslessly.
+
+    Scores are written exactly (``29.9``; ``1/3`` when no decimal is exact),
+    dates as ISO text, ``central_recognition`` as ``yes``/``no`` (CSV) or a
+    boolean (JSON). The file is replaced whole or not at all.
+
+    Args:
+        products: The products.
+        path: The file to write (``.csv`` or ``.json``).
+        comment: Text for ``#`` lines above the CSV header, or the ``comment``
+            key of the JSON document.
+
+    Returns:
+        The path written.
+
+    .. versionadded:: 0.1.0
+    """
+    file = Path(path)
+    suffix = _suffix(file, str(path))
+    items = tuple(products)
+    if suffix == ".json":
+        document: dict[str, object] = {"schema": PRODUCTS_SCHEMA}
+        if comment:
+            document["comment"] = comment
+        document["products"] = [_json_product(p) for p in items]
+        text = json.dumps(document, ensure_ascii=False, indent=1, cls=_Encoder) + "\n"
+    else:
+        buffer = io.StringIO()
+        for line in (comment or "").splitlines():
+            buffer.write(f"# {line}".rstrip() + "\n")
+        writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(p.to_row() for p in items)
+        text = buffer.getvalue()
+    _write_atomically(file, text)
+    return file
+
+
+def _write_atomically(file: Path, text: str) -> None:
+    """Write ``text`` to a temporary file beside ``file``, then rename it over ``file``."""
+    with tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", newline="", dir=file.parent, prefix=f".{file.name}.", delete=False
+    ) as handle:
+        handle.write(text)
+        temporary = Path(handle.name)
+    try:
+        temporary.replace(file)
+    except OSError:  # pragma: no cover - e.g. a directory in the way
+        temporary.unlink(missing_ok=True)
+        raise
