@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ntm_core._ocop_model import COLUMNS, REQUIRED_COLUMNS, OcopProduct, decimal_text, parse_row
 from ntm_core.exceptions import DataError, InputError
+from ntm_core.io._observations_io import _decode
 
 __all__ = ["PRODUCTS_SCHEMA", "read_products", "write_products"]
 
@@ -39,19 +40,6 @@ def _suffix(path: Path, source: str) -> str:
             f"unsupported file type {path.suffix!r}; expected .csv or .json", source=source
         )
     return suffix
-
-
-def _decode(data: bytes, source: str) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        row = data.count(b"\n", 0, err.start) + 1
-        raise DataError(
-            f"not UTF-8 (byte 0x{data[err.start]:02x} in row {row}); "
-            "save the file as 'CSV UTF-8' (Excel: Save As → CSV UTF-8)",
-            source=source,
-            row=row,
-        ) from None
 
 
 def _check_header(names: list[str], source: str, *, row: int | None) -> None:

@@ -359,10 +359,9 @@ def add_ocop_parser(
 
 
 def _args_rulebook(args: argparse.Namespace) -> Rulebook:
-    book = Rulebook.bundled()
-    for sheet in getattr(args, "thresholds", None) or ():
-        book = book.with_thresholds(sheet)
-    return book
+    from ntm_core.cli import _rulebook  # the one place --thresholds is applied
+
+    return _rulebook(args)
 
 
 def _cell(value: object) -> str:

@@ -16,6 +16,7 @@ import attrs
 
 from ntm_core._version import __version__
 from ntm_core._vocabulary import Citation, Outcome, Provenance, RuleLevel, Tier
+from ntm_core.rules._model import Comparator
 
 __all__ = [
     "SCHEMA",
@@ -90,8 +91,6 @@ class CheckResult:
         selectors: The selectors of the threshold used (``{"region": "BTB"}``).
         citation: Where the threshold comes from.
         provenance: How sure the threshold is.
-        margin: Observed minus threshold, signed so that negative is a
-            shortfall (``None`` for yes/no or when either side is unknown).
         outcome: MET, NOT_MET or UNKNOWN.
 
     .. versionadded:: 0.1.0
@@ -108,8 +107,24 @@ class CheckResult:
     selectors: Mapping[str, str | int] = attrs.field(factory=dict, hash=False)
     citation: Citation | None = None
     provenance: Provenance | None = None
-    margin: Fraction | None = None
     outcome: Outcome = Outcome.UNKNOWN
+
+    @property
+    def margin(self) -> Fraction | None:
+        """Observed minus threshold, signed so that negative is a shortfall.
+
+        ``None`` for yes/no indicators or when either side is unknown. Derived
+        on demand: most checks are never asked for it.
+        """
+        observed, threshold = self.observed, self.threshold
+        if (
+            observed is None
+            or threshold is None
+            or isinstance(observed, bool)
+            or isinstance(threshold, bool)
+        ):
+            return None
+        return Comparator(self.comparator).margin(observed, threshold)
 
     @property
     def missing(self) -> bool:
@@ -138,7 +153,6 @@ class CheckResult:
     def from_dict(cls, data: Mapping[str, Any]) -> CheckResult:
         """Rebuild a check from :meth:`to_dict` output."""
         citation = data.get("citation")
-        margin = _from_exact(data.get("margin"))
         return cls(
             key=data["key"],
             code=data["code"],
@@ -151,7 +165,6 @@ class CheckResult:
             selectors=dict(data.get("selectors") or {}),
             citation=_citation_from_dict(citation) if citation else None,
             provenance=Provenance(data["provenance"]) if data.get("provenance") else None,
-            margin=margin if isinstance(margin, Fraction) else None,
             outcome=Outcome(data["outcome"]),
         )
 

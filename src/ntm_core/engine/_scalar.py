@@ -8,6 +8,7 @@ from ntm_core._vocabulary import Outcome, Tier
 from ntm_core.engine._assessment import Assessment, CheckResult, CriterionResult, RungResult
 from ntm_core.engine._ladder import Ladder
 from ntm_core.engine._observations import Observations, Value
+from ntm_core.rules._conditions import AllOf, Check
 from ntm_core.rules._model import Indicator, RuleSet, Selection, Threshold
 
 __all__ = ["assess_row", "check", "evaluate_rung", "tier_from_rungs"]
@@ -17,11 +18,8 @@ def check(indicator: Indicator, observed: Value | None, threshold: Threshold | N
     """Compare one observation with its threshold (``None`` when unknown)."""
     value = threshold.value if threshold is not None else None
     outcome = Outcome.UNKNOWN
-    margin = None
     if observed is not None and value is not None:
         outcome = Outcome.MET if indicator.comparator.holds(observed, value) else Outcome.NOT_MET
-        if not isinstance(observed, bool) and not isinstance(value, bool):
-            margin = indicator.comparator.margin(observed, value)
     return CheckResult(
         key=indicator.key,
         code=indicator.code,
@@ -34,7 +32,6 @@ def check(indicator: Indicator, observed: Value | None, threshold: Threshold | N
         selectors=threshold.selector_map if threshold is not None else {},
         citation=threshold.citation if threshold is not None else None,
         provenance=threshold.provenance if threshold is not None else None,
-        margin=margin,
         outcome=outcome,
     )
 
@@ -56,7 +53,12 @@ def evaluate_rung(
     checks = {i.key: check(i, value_of(i.key), thresholds[i.key]) for i in listed}
     criteria = []
     for criterion in edition.criteria:
-        outcome = criterion.condition.evaluate(lambda key: checks[key].outcome)
+        condition = criterion.condition
+        if type(condition) is AllOf and all(type(c) is Check for c in condition.children):
+            # the default "all indicators" condition, without walking the tree
+            outcome = Outcome.all_of(checks[c.key].outcome for c in condition.children)  # type: ignore[union-attr]
+        else:
+            outcome = condition.evaluate(lambda key: checks[key].outcome)
         criteria.append(
             CriterionResult(
                 code=criterion.code,
