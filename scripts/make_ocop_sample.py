@@ -4,9 +4,6 @@ Writes, under ``src/ntm_core/datasets/ocop/``:
 
 * ``ha-tinh-products.csv`` — invented OCOP products (codes ``SYN-YYYY-NNN``),
   labelled SYNTHETIC in its ``#`` header lines;
-* ``ha-tinh-communes.csv`` — the real GSO codes and names of the communes the
-  products use, with their 2020–2024 districts (copied from the shared
-  administrative data, which is read here only, never at run time).
 
 What is real: the commune codes and names, the rule editions (bands, maxima,
 certifiers and validity are read from the bundled rulebook, never typed here).
@@ -252,11 +249,7 @@ def main() -> int:
     check(products)
     args.out.mkdir(parents=True, exist_ok=True)
     write_products(products, args.out / "ha-tinh-products.csv", comment=HEADER.format(seed=SEED))
-    with (args.out / "ha-tinh-communes.csv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(communes[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(communes)
-    print(f"wrote {len(products)} synthetic products and {len(communes)} communes to {args.out}")
+    print(f"wrote {len(products)} synthetic products on {len(communes)} communes to {args.out}")
     return 0
 
 

@@ -31,7 +31,6 @@ from hypothesis import strategies as st
 from ntm_core.exceptions import DataError, InputError
 from ntm_core.ocop import (
     COLUMNS,
-    SAMPLE_COMMUNES,
     SAMPLE_PRODUCTS,
     CertifyingLevel,
     OcopBatch,
@@ -736,17 +735,12 @@ def test_sample_is_labelled_synthetic_and_matches_the_public_figures():
     assert set(districts.values()) <= {str(c) for c in range(436, 450)}
 
 
-def test_sample_communes_are_real_codes_and_names():
-    shared = Path(__file__).resolve().parents[2] / "shared" / "data" / "ha-tinh" / "units-2020.csv"
-    if not shared.exists():
-        pytest.skip("the shared administrative data is not beside the repository")
-    import csv
+def test_sample_communes_are_real_units_of_the_2020_2024_tree():
+    from ntm_core.datasets import ha_tinh_tree
 
-    with shared.open(encoding="utf-8") as handle:
-        real = {r["code"]: (r["name"], r["parent_code"]) for r in csv.DictReader(handle)}
-    with SAMPLE_COMMUNES.open(encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            assert real[row["commune_code"]] == (row["commune_name"], row["district_code"])
+    snapshot = ha_tinh_tree().as_of(dt.date(2024, 6, 1))
+    codes = {u.code for u in snapshot.units() if u.level.rank == 2}
+    assert {p.commune_code for p in sample_products()} <= codes
 
 
 def test_section_and_its_rendering():

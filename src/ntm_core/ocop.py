@@ -34,7 +34,6 @@ Two rules this module decides, and documents:
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import functools
 import json
@@ -80,7 +79,6 @@ __all__ = [
     "PRODUCTS_SCHEMA",
     "REQUIRED_COLUMNS",
     "RULESET_KEY",
-    "SAMPLE_COMMUNES",
     "SAMPLE_PRODUCTS",
     "SCHEMA",
     "SECTION_SCHEMA",
@@ -153,9 +151,6 @@ _DATA = Path(__file__).parent / "datasets" / "ocop"
 SAMPLE_PRODUCTS = _DATA / "ha-tinh-products.csv"
 """The bundled **synthetic** Hà Tĩnh product portfolio (see ``datasets/ocop/README.md``)."""
 
-SAMPLE_COMMUNES = _DATA / "ha-tinh-communes.csv"
-"""Real codes and names of the communes the sample uses, with their districts (2020–2024)."""
-
 SCHEMA = "ntm_core.ocop/1"
 """The ``schema`` value of ``ntm ocop --format json``."""
 
@@ -177,16 +172,23 @@ def sample_products() -> tuple[OcopProduct, ...]:
     return read_products(SAMPLE_PRODUCTS)
 
 
+_SAMPLE_TREE_DATE = dt.date(2024, 6, 1)  # the 2020–2024 districts the sample's communes belong to
+
+
 @functools.cache
 def _sample_district_of() -> Mapping[str, str]:
-    with SAMPLE_COMMUNES.open(encoding="utf-8", newline="") as handle:
-        return {row["commune_code"]: row["district_code"] for row in csv.DictReader(handle)}
+    from ntm_core.datasets import ha_tinh_tree
+
+    snapshot = ha_tinh_tree().as_of(_SAMPLE_TREE_DATE)
+    return {u.code: u.parent_code for u in snapshot.units() if u.level.rank == 2 and u.parent_code}
 
 
 @functools.cache
 def _sample_district_names() -> Mapping[str, str]:
-    with SAMPLE_COMMUNES.open(encoding="utf-8", newline="") as handle:
-        return {row["district_code"]: row["district_name"] for row in csv.DictReader(handle)}
+    from ntm_core.datasets import ha_tinh_tree
+
+    snapshot = ha_tinh_tree().as_of(_SAMPLE_TREE_DATE)
+    return {u.code: u.name for u in snapshot.units() if u.level.rank == 1}
 
 
 def sample_district_of() -> dict[str, str]:
