@@ -16,7 +16,6 @@ import numpy.typing as npt
 from ntm_core._vocabulary import Tier
 
 __all__ = [
-    "BANDS",
     "TierCounts",
     "band_edges",
     "band_labels",
@@ -24,10 +23,6 @@ __all__ = [
     "parent_index",
     "tier_counts",
 ]
-
-BANDS: tuple[tuple[int, int], ...] = ((19, 19), (15, 18), (10, 14), (5, 9), (0, 4))
-"""Criteria-met bands of official reports (19 criteria): 19; 15–18; 10–14; 5–9; under 5."""
-
 
 def band_edges(total: int) -> tuple[tuple[int, int], ...]:
     """The report bands for a set of ``total`` criteria (19 → the official bands).

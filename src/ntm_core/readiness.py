@@ -17,7 +17,7 @@ import datetime as dt
 import math
 import time
 import tomllib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
 
@@ -186,10 +186,6 @@ class TargetProgress:
     target: PlanTarget
     actual: int | None
     met: bool | None
-
-
-def _units(value: Iterable[AdminUnit]) -> tuple[AdminUnit, ...]:
-    return tuple(value)
 
 
 @attrs.frozen(kw_only=True, eq=False)
