@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ntm_core._ocop_model import COLUMNS, REQUIRED_COLUMNS, OcopProduct, decimal_text, parse_row
 from ntm_core.exceptions import DataError, InputError
-from ntm_core.io._observations_io import _decode
+from ntm_core.io._observations_io import _decode, _load_json
 
 __all__ = ["PRODUCTS_SCHEMA", "read_products", "write_products"]
 
@@ -111,17 +111,7 @@ def _csv_records(text: str, source: str) -> list[tuple[int, dict[str, object], l
 
 
 def _json_records(text: str, source: str) -> list[tuple[int, dict[str, object], list[InputError]]]:
-    def reject_constant(name: str) -> object:
-        raise ValueError(f"{name} is not a number")
-
-    try:
-        document = json.loads(text, parse_float=Decimal, parse_constant=reject_constant)
-    except json.JSONDecodeError as err:
-        raise DataError(
-            f"unreadable JSON: {err.msg} (line {err.lineno}, column {err.colno})", source=source
-        ) from None
-    except (ValueError, RecursionError) as err:
-        raise DataError(f"unreadable JSON: {err}", source=source) from None
+    document = _load_json(text, source)
     if isinstance(document, dict):
         extra = sorted(set(document) - {"schema", "comment", "products"})
         if "products" not in document or extra:

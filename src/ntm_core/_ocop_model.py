@@ -19,7 +19,7 @@ from fractions import Fraction
 
 import attrs
 
-from ntm_core._vocabulary import Citation, Provenance, _fold
+from ntm_core._vocabulary import Citation, Provenance, _fold, _parse_member
 from ntm_core.exceptions import InputError, RuleNotInForceError
 from ntm_core.rules import OcopScheme, OcopStarBand, Rulebook, RuleSet
 
@@ -106,10 +106,6 @@ class ProducerKind(enum.Enum):
         Raises:
             ValueError: If the text names no kind.
         """
-        folded = _fold(text)
-        for member in cls:
-            if folded == member.value:
-                return member
         aliases = {
             "hop_tac_xa": cls.COOPERATIVE,
             "htx": cls.COOPERATIVE,
@@ -124,11 +120,7 @@ class ProducerKind(enum.Enum):
             "khac": cls.OTHER,
             "to_hop_tac": cls.OTHER,
         }
-        if folded in aliases:
-            return aliases[folded]
-        choices = ", ".join(m.value for m in cls)
-        msg = f"unknown producer kind {text!r}; expected one of {choices}"
-        raise ValueError(msg)
+        return _parse_member(cls, text, aliases, "producer kind", folded=_fold(text))
 
 
 _PRODUCER_LABELS = {
@@ -168,10 +160,6 @@ class CertifyingLevel(enum.Enum):
         Raises:
             ValueError: If the text names no level.
         """
-        folded = _fold(text).removeprefix("cap_")
-        for member in cls:
-            if folded == member.value:
-                return member
         aliases = {
             "huyen": cls.DISTRICT,
             "tinh": cls.PROVINCE,
@@ -179,11 +167,9 @@ class CertifyingLevel(enum.Enum):
             "tw": cls.CENTRAL,
             "national": cls.CENTRAL,
         }
-        if folded in aliases:
-            return aliases[folded]
-        choices = ", ".join(m.value for m in cls)
-        msg = f"unknown certifying level {text!r}; expected one of {choices}"
-        raise ValueError(msg)
+        return _parse_member(
+            cls, text, aliases, "certifying level", folded=_fold(text).removeprefix("cap_")
+        )
 
 
 _CERTIFIER_LABELS = {

@@ -24,6 +24,7 @@ __all__ = [
     "tier_counts",
 ]
 
+
 def band_edges(total: int) -> tuple[tuple[int, int], ...]:
     """The report bands for a set of ``total`` criteria (19 → the official bands).
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import TypeVar
 
 import attrs
 
@@ -30,6 +31,23 @@ def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text.strip().casefold())
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return stripped.replace("đ", "d").replace("-", "_").replace(" ", "_")
+
+
+E = TypeVar("E", bound=enum.Enum)
+
+
+def _parse_member(
+    cls: type[E], text: str, aliases: Mapping[str, E], what: str, *, folded: str
+) -> E:
+    """The member whose value, or alias, ``folded`` is; else a ValueError listing the choices."""
+    for member in cls:
+        if folded == member.value:
+            return member
+    if folded in aliases:
+        return aliases[folded]
+    choices = ", ".join(str(m.value) for m in cls)
+    msg = f"unknown {what} {text!r}; expected one of {choices}"
+    raise ValueError(msg)
 
 
 class Outcome(enum.Enum):
@@ -154,10 +172,6 @@ class RuleLevel(enum.Enum):
         Raises:
             ValueError: If the text names no level.
         """
-        folded = _fold(text)
-        for member in cls:
-            if folded == member.value:
-                return member
         aliases = {
             "xa": cls.COMMUNE,
             "huyen": cls.DISTRICT,
@@ -170,11 +184,7 @@ class RuleLevel(enum.Enum):
             "vuon": cls.GARDEN,
             "san_pham": cls.PRODUCT,
         }
-        if folded in aliases:
-            return aliases[folded]
-        choices = ", ".join(m.value for m in cls)
-        msg = f"unknown level {text!r}; expected one of {choices}"
-        raise ValueError(msg)
+        return _parse_member(cls, text, aliases, "level", folded=_fold(text))
 
 
 class Tier(enum.Enum):
@@ -251,10 +261,6 @@ class Tier(enum.Enum):
         Raises:
             ValueError: If the text names no tier.
         """
-        folded = _fold(text)
-        for member in cls:
-            if folded == member.value:
-                return member
         aliases = {
             "dat_chuan": cls.STANDARD,
             "ntm": cls.STANDARD,
@@ -265,11 +271,7 @@ class Tier(enum.Enum):
             "chua_dat": cls.NOT_YET,
             "none": cls.NOT_YET,
         }
-        if folded in aliases:
-            return aliases[folded]
-        choices = ", ".join(m.value for m in cls)
-        msg = f"unknown tier {text!r}; expected one of {choices}"
-        raise ValueError(msg)
+        return _parse_member(cls, text, aliases, "tier", folded=_fold(text))
 
 
 _TIER_RANK = {

@@ -214,18 +214,24 @@ def _csv_table(text: str, source: str) -> _Table:
     )
 
 
-def _json_table(text: str, source: str) -> _Table:
+def _load_json(text: str, source: str) -> object:
+    """Parse JSON exactly (decimals stay Decimal; NaN and Infinity are refused)."""
+
     def reject_constant(name: str) -> object:
         raise ValueError(f"{name} is not a number")
 
     try:
-        document = json.loads(text, parse_float=Decimal, parse_constant=reject_constant)
+        return json.loads(text, parse_float=Decimal, parse_constant=reject_constant)
     except json.JSONDecodeError as err:
         raise DataError(
             f"unreadable JSON: {err.msg} (line {err.lineno}, column {err.colno})", source=source
         ) from None
     except (ValueError, RecursionError) as err:
         raise DataError(f"unreadable JSON: {err}", source=source) from None
+
+
+def _json_table(text: str, source: str) -> _Table:
+    document = _load_json(text, source)
     if isinstance(document, dict) and "observations" in document:
         document = document["observations"]
     if not isinstance(document, list):
