@@ -207,6 +207,12 @@ def readiness_text(  # noqa: PLR0912, PLR0915 - one section of the summary after
         if t is not Tier.NOT_YET
     )
     lines.append(f"Communes ({n}): {tiers}; tier unknown {int(counts.unknown[total])}")
+    if n and int(counts.unknown[total]) == n:
+        lines.append(
+            f"  Note: no commune's tier can be decided from period {report.period} on the units of "
+            f"{report.on.isoformat()}; if a reform replaced the units the data describe, carry the "
+            "results across it (how-to: carry results across administrative reforms)."
+        )
     bands = " | ".join(
         f"{label}: {int(b[total])}"
         for label, b in zip(report.band_labels(), counts.bands, strict=True)

@@ -352,14 +352,25 @@ class ProvinceReadiness:
 
 
 def _observations_for(
-    observations: Observations, codes: Sequence[str], period: int
+    observations: Observations, units: Sequence[AdminUnit], period: int
 ) -> tuple[Observations, npt.NDArray[np.bool_]]:
-    """Rows of ``codes`` in ``period`` (rows without data get no values); and which had data."""
+    """Rows of ``units`` in ``period`` (units without data get no values); and which had data.
+
+    A unit that did not exist yet in ``period`` (created by a later reform,
+    even under an old code) gets no data: the figures describe another unit.
+    """
     rows: dict[str, int] = {}
     for i, (code, p) in enumerate(zip(observations.codes, observations.periods, strict=True)):
         if p == period:
             rows[code] = i
-    index = np.array([rows.get(c, -1) for c in codes], dtype=np.intp)
+    codes = [u.code for u in units]
+    index = np.array(
+        [
+            rows.get(u.code, -1) if u.valid_from is None or u.valid_from.year <= period else -1
+            for u in units
+        ],
+        dtype=np.intp,
+    )
     has = index >= 0
     safe = np.where(has, index, 0)
     columns = {}
@@ -437,8 +448,7 @@ def _assess_level(
             batch=None,
             provisional=np.zeros(len(units), dtype=bool),
         )
-    codes = [u.code for u in units]
-    rows, _ = _observations_for(observations, codes, period)
+    rows, _ = _observations_for(observations, units, period)
     rows = _with_attributes(rows, units)
     if aggregates:
         columns = dict(rows.columns)
