@@ -54,7 +54,6 @@ ILLUSTRATIVE_INCOME = {2021: 41, 2022: 43, 2023: 46, 2024: 49, 2025: 52}
 ILLUSTRATIVE_ADVANCED_INCOME = {y: round(v * 1.1) for y, v in ILLUSTRATIVE_INCOME.items()}
 
 
-
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
