@@ -217,6 +217,7 @@ def test_readiness_on_the_bundled_sample():
     assert code == 0
     assert "SYNTHETIC" in out
     assert "Tỉnh Hà Tĩnh (42) — readiness for 2025" in out
+    assert "Province: NTM task not yet completed — 6 of 8 conditions met" in out
     assert "→ 2 more communes at advanced" in out
     assert "Target 2022: New communes at standard: 6 / ≥5 ✓" in out
     assert len(out.splitlines()) <= 40  # fits a screen

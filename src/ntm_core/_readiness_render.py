@@ -186,7 +186,12 @@ def readiness_text(  # noqa: PLR0912, PLR0915 - one section of the summary after
     if assessment is not None:
         met = sum(c.outcome is Outcome.MET for c in report.conditions)
         unknown = sum(c.outcome is Outcome.UNKNOWN for c in report.conditions)
-        tier = assessment.tier.label("en") if assessment.tier else "unknown"
+        if assessment.tier is None:
+            tier = "unknown"
+        elif assessment.tier is Tier.NOT_YET:
+            tier = "NTM task not yet completed"
+        else:
+            tier = assessment.tier.label("en")
         lines.append(
             f"Province: {tier} — {met} of {len(report.conditions)} conditions met, "
             f"{unknown} unknown "
