@@ -236,9 +236,11 @@ def test_readiness_formats_carry_the_whole_report(fmt):
     elif fmt == "md":
         assert out.startswith("# Tỉnh Hà Tĩnh — NTM readiness")
         assert "## Province conditions" in out
+        assert "| 442 | Huyện Nghi Xuân |" in out  # communes per district, with average criteria
     else:
         assert out.startswith("<!DOCTYPE html>")
         assert "<table>" in out
+        assert "<h3>Communes per district</h3>" in out
 
 
 def test_readiness_for_another_province_needs_data(capsys):

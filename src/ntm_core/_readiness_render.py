@@ -306,6 +306,23 @@ def readiness_markdown(report: ProvinceReadiness, *, ocop: Mapping[str, Any] | N
     out += [f"| {k} | {v} |" for k, v in communes["at_least"].items()]
     out += ["", "| Criteria met | Communes |", "|---|---|"]
     out += [f"| {k} | {v} |" for k, v in communes["bands"].items()]
+    names = {u.code: u.name for result in report.levels.values() for u in result.units}
+    tiers = [t for t in report.commune_counts.tiers if t is not Tier.NOT_YET]
+    out += [
+        "",
+        "### Communes per district",
+        "",
+        "| Code | District, town or city | Communes | "
+        + " | ".join(t.label("en") for t in tiers)
+        + " | Average criteria met |",
+        "|---" * (4 + len(tiers)) + "|",
+    ]
+    for row in communes["per_district"]:
+        mean = row["mean_criteria"]
+        reached = " | ".join(str(row["at_least"][t.value]) for t in tiers)
+        average = f"{mean:.1f}" if mean is not None else "–"
+        name = names.get(row["code"], "")
+        out.append(f"| {row['code']} | {name} | {row['communes']} | {reached} | {average} |")
     for level, units in data["levels"].items():
         out += [
             "",
@@ -388,7 +405,9 @@ def readiness_html(report: ProvinceReadiness, *, ocop: Mapping[str, Any] | None 
         if in_table:
             body.append("</table>")
             in_table = False
-        if line.startswith("## "):
+        if line.startswith("### "):
+            body.append(f"<h3>{html.escape(line[4:])}</h3>")
+        elif line.startswith("## "):
             body.append(f"<h2>{html.escape(line[3:])}</h2>")
         elif line.startswith("# "):
             body.append(f"<h1>{html.escape(line[2:])}</h1>")
