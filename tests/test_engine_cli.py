@@ -247,3 +247,25 @@ def test_readiness_for_another_province_needs_data(capsys):
     code, _ = run("readiness", "--province", "01", "--on", ON)
     assert code == 1
     assert "covers Hà Tĩnh" in capsys.readouterr().err
+
+
+def test_assess_keeps_only_units_of_the_level_asked(tmp_path):
+    columns, rows = commune_rows()
+    rows = rows[:3]
+    rows[0] = {**rows[0], "level": "ward"}
+    rows[1] = {**rows[1], "level": "xã"}
+    path = write(tmp_path / "levels.csv", [*columns, "level"], rows)
+    code, out = run(
+        "assess", path, "--on", ON, "--scope", "ha-tinh", "--thresholds", SHEET, "--format", "json"
+    )
+    assert code == 0
+    assert [u["unit"] for u in json.loads(out)] == [rows[1]["unit_code"], rows[2]["unit_code"]]
+
+
+def test_assess_rejects_an_unknown_level(tmp_path, capsys):
+    columns, rows = commune_rows()
+    rows = [{**rows[0], "level": "galaxy"}]
+    path = write(tmp_path / "levels.csv", [*columns, "level"], rows)
+    code, _ = run("assess", path, "--on", ON, "--scope", "ha-tinh")
+    assert code == 1
+    assert "column 'level': unit" in capsys.readouterr().err
