@@ -262,3 +262,18 @@ def test_unknown_province_is_an_input_error():
 
     with pytest.raises(InputError, match="province 'X' is not in the administrative tree"):
         assess_province(obs, units=units, province="X", on=ON, rulebook=BOOK)
+
+
+def test_closest_ranks_every_tied_unit_by_shortfall():
+    """The smallest shortfall wins among units missing as many criteria, whatever the limit."""
+    units, obs = build_case(extra_not_yet=5)
+    import attrs
+
+    income = obs.columns["income_per_capita"]
+    values = [income.value(i) for i in range(len(obs))]
+    last = obs.codes.index("D2C10")
+    values[last] = Fraction(4499, 100)  # 0.01 short of 45: the closest of the three
+    obs = attrs.evolve(obs, columns={**obs.columns, "income_per_capita": Column.from_values(
+        "income_per_capita", IndicatorKind.NUMERIC, values)})  # fmt: skip
+    report = assess_province(obs, units=units, province="P", on=ON, rulebook=BOOK, scope="test")
+    assert [u.code for u, _, _ in report.closest(Tier.STANDARD, limit=1)] == ["D2C10"]

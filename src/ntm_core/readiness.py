@@ -273,7 +273,10 @@ class ProvinceReadiness:
         candidates = np.flatnonzero(below)
         if not len(candidates):
             return []
-        order = candidates[np.argsort(missing[candidates], kind="stable")][: max(limit * 3, limit)]
+        order = candidates[np.argsort(missing[candidates], kind="stable")]
+        # Every unit tied with the limit-th on criteria missing competes on shortfall.
+        cutoff = missing[order[min(limit, len(order)) - 1]]
+        order = order[missing[order] <= cutoff]
         ranked = []
         for row in order:
             assessment = batch.explain(batch.codes[int(row)], batch.observations.periods[int(row)])
