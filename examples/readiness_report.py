@@ -8,7 +8,7 @@ know yet. Run: python examples/readiness_report.py
 import datetime as dt
 
 from ntm_core import RuleLevel, Tier
-from ntm_core._sample import ha_tinh_units, sample_path
+from ntm_core.datasets import HA_TINH_DIR, ha_tinh_tree
 from ntm_core.engine import IndicatorCatalog, Ladder
 from ntm_core.io import read_observations
 from ntm_core.readiness import assess_province, read_targets
@@ -16,24 +16,24 @@ from ntm_core.rules import Rulebook
 
 ON = dt.date(2024, 12, 31)
 
-book = Rulebook.bundled().with_thresholds(sample_path("sample-thresholds.csv"))
+book = Rulebook.bundled().with_thresholds(HA_TINH_DIR / "sample-thresholds.csv")
 editions = [
     edition
     for level in (RuleLevel.COMMUNE, RuleLevel.DISTRICT, RuleLevel.TOWN, RuleLevel.PROVINCE)
     for edition in Ladder.for_level(book, level=level, on=ON, scope="ha-tinh").rungs
 ]
 observations = read_observations(
-    sample_path("sample-observations.csv"), catalog=IndicatorCatalog.from_editions(editions)
+    HA_TINH_DIR / "sample-observations.csv", catalog=IndicatorCatalog.from_editions(editions)
 )
 report = assess_province(
     observations,
-    units=ha_tinh_units(ON),
+    units=list(ha_tinh_tree().as_of(ON).units()),
     province="42",
     on=ON,
     target_year=2025,
     rulebook=book,
     scope="ha-tinh",
-    targets=read_targets(sample_path("targets.toml")),
+    targets=read_targets(HA_TINH_DIR / "targets.toml"),
 )
 
 print(
