@@ -210,38 +210,9 @@ def _load_assessment_inputs(args: argparse.Namespace) -> tuple[Rulebook, Ladder,
     elif len(periods) > 1:
         usable = [p for p in periods if p <= args.on.year] or periods
         observations = observations.for_period(usable[-1])
-    return book, ladder, _of_level(observations, args.level, str(args.data))
+    from ntm_core.engine import of_level
 
-
-def _of_level(observations: Observations, level: RuleLevel, source: str) -> Observations:
-    """Rows whose ``level`` attribute (if any) is graded at ``level``: wards are not communes."""
-    from ntm_core.admin import AdminLevel
-
-    levels = observations.attributes.get("level")
-    if levels is None:
-        return observations
-    keep = []
-    problems: list[Exception] = []
-    for row, text in enumerate(levels):
-        if text is None:
-            keep.append(row)
-            continue
-        try:
-            graded = AdminLevel.from_text(text).rule_level
-        except ValueError:
-            try:
-                graded = RuleLevel.from_text(text)
-            except ValueError as err:
-                unit = observations.codes[row]
-                problems.append(
-                    InputError(f"unit {unit!r}: {err}", source=source, column="level", value=text)
-                )
-                continue
-        if graded is level:
-            keep.append(row)
-    if problems:
-        raise ExceptionGroup(f"{source}: unknown levels", problems)
-    return observations if len(keep) == len(observations) else observations.select(keep)
+    return book, ladder, of_level(observations, args.level)
 
 
 class _Summary(TypedDict):

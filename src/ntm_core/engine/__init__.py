@@ -17,7 +17,7 @@
 True
 """
 
-from ntm_core.engine._api import assess, explain
+from ntm_core.engine._api import assess, explain, of_level
 from ntm_core.engine._assessment import (
     SCHEMA,
     Assessment,
@@ -48,6 +48,7 @@ __all__ = [
     "assess",
     "evaluate_batch",
     "explain",
+    "of_level",
     "render_text",
     "selections",
 ]

@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime as dt
 
 from ntm_core._vocabulary import RuleLevel
+from ntm_core.admin import AdminLevel
 from ntm_core.engine._assessment import Assessment
 from ntm_core.engine._batch import BatchResult, evaluate_batch
 from ntm_core.engine._ladder import Ladder, selections
 from ntm_core.engine._observations import Observations
 from ntm_core.engine._scalar import assess_row
+from ntm_core.exceptions import InputError
 from ntm_core.rules._rulebook import Rulebook
 
-__all__ = ["assess", "explain"]
+__all__ = ["assess", "explain", "of_level"]
 
 
 def assess(
@@ -26,7 +28,8 @@ def assess(
     """Decide the tier of every row of ``observations`` under the rules in force on ``on``.
 
     Each row is assessed with the thresholds of its own period (assessment
-    year), region, commune group and commune kind. This is the batch path;
+    year), region, commune group and commune kind. Rows whose ``level``
+    attribute is not graded at ``level`` (wards, townships) are left out. This is the batch path;
     call :meth:`BatchResult.explain` for the full explanation of a unit.
 
     Args:
@@ -45,9 +48,8 @@ def assess(
     """
     book = rulebook if rulebook is not None else Rulebook.bundled()
     ladder = Ladder.for_level(book, level=level, on=on, scope=scope)
-    return evaluate_batch(
-        ladder, observations, selections(observations), rules_hash=book.content_hash(ladder.ids)
-    )
+    rows = of_level(observations, level)
+    return evaluate_batch(ladder, rows, selections(rows), rules_hash=book.content_hash(ladder.ids))
 
 
 def explain(
@@ -73,3 +75,44 @@ def explain(
     row = observations.row_of(unit, period)
     one = observations.select([row])
     return assess_row(ladder, one, 0, selections(one)[0], rules_hash=book.content_hash(ladder.ids))
+
+
+def of_level(observations: Observations, level: RuleLevel) -> Observations:
+    """The rows whose ``level`` attribute, when given, is graded at ``level``.
+
+    Wards and townships are not graded by the commune criteria: a file that
+    lists them beside communes is assessed for its communes only. Rows
+    without a level are kept.
+
+    Raises:
+        ExceptionGroup: Of :class:`~ntm_core.exceptions.InputError`, one per
+            level that cannot be read.
+
+    .. versionadded:: 0.1.0
+    """
+    source = observations.source
+    levels = observations.attributes.get("level")
+    if levels is None:
+        return observations
+    keep = []
+    problems: list[Exception] = []
+    for row, text in enumerate(levels):
+        if text is None:
+            keep.append(row)
+            continue
+        try:
+            graded = AdminLevel.from_text(text).rule_level
+        except ValueError:
+            try:
+                graded = RuleLevel.from_text(text)
+            except ValueError as err:
+                unit = observations.codes[row]
+                problems.append(
+                    InputError(f"unit {unit!r}: {err}", source=source, column="level", value=text)
+                )
+                continue
+        if graded is level:
+            keep.append(row)
+    if problems:
+        raise ExceptionGroup(f"{source}: unknown levels", problems)
+    return observations if len(keep) == len(observations) else observations.select(keep)
