@@ -13,13 +13,13 @@ import json
 import pytest
 
 from ntm_core import RuleLevel
-from ntm_core._sample import sample_path
 from ntm_core.cli import main
+from ntm_core.datasets import HA_TINH_DIR
 from ntm_core.engine import Ladder
 from ntm_core.rules import Rulebook
 
 ON = "2024-12-31"
-SHEET = str(sample_path("sample-thresholds.csv"))
+SHEET = str(HA_TINH_DIR / "sample-thresholds.csv")
 BOOK = Rulebook.bundled().with_thresholds(SHEET)
 LADDER = Ladder.for_level(BOOK, level=RuleLevel.COMMUNE, on=dt.date(2024, 12, 31), scope="ha-tinh")
 KEYS = set(LADDER.catalog().indicators)
@@ -33,7 +33,7 @@ def run(*argv):
 
 def commune_rows(period="2024"):
     """The sample's commune rows and columns, with the region every Hà Tĩnh commune is in."""
-    with sample_path("sample-observations.csv").open(encoding="utf-8") as handle:
+    with (HA_TINH_DIR / "sample-observations.csv").open(encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
         columns = ["unit_code", "period", *[c for c in reader.fieldnames if c in KEYS]]
         rows = [
@@ -269,3 +269,24 @@ def test_assess_rejects_an_unknown_level(tmp_path, capsys):
     code, _ = run("assess", path, "--on", ON, "--scope", "ha-tinh")
     assert code == 1
     assert "column 'level': unit" in capsys.readouterr().err
+
+
+def test_readiness_with_data_and_a_units_file_matches_the_sample():
+    code, out = run(
+        "readiness",
+        str(HA_TINH_DIR / "sample-observations.csv"),
+        "--on",
+        ON,
+        "--target",
+        "2025",
+        "--units",
+        str(HA_TINH_DIR / "units.csv"),
+        "--thresholds",
+        SHEET,
+        "--format",
+        "json",
+    )
+    assert code == 0
+    data = json.loads(out)
+    assert data["communes"]["total"] == 182
+    assert data["conditions"][3]["gap"] == "2 more communes at advanced"

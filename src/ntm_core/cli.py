@@ -23,7 +23,6 @@ from ntm_core.exceptions import InputError, NtmCoreError, RuleNotInForceError
 from ntm_core.rules._model import Selection, Threshold
 
 if TYPE_CHECKING:
-    from ntm_core.admin import AdminUnit
     from ntm_core.engine import BatchResult, Ladder, Observations
     from ntm_core.rules import Rulebook, RuleSet
 
@@ -344,24 +343,6 @@ def _cmd_explain(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _read_units_file(path: str, on: dt.date) -> list[AdminUnit]:
-    """Units from a CSV: code, name, level, parent_code, optional dates and region."""
-    from ntm_core.admin import AdminUnit
-
-    with Path(path).open(encoding="utf-8-sig") as handle:
-        rows = list(csv.DictReader(handle))
-    units = []
-    problems: list[Exception] = []
-    for number, row in enumerate(rows, start=2):
-        try:
-            units.append(AdminUnit.from_mapping(row))
-        except ValueError as err:
-            problems.append(InputError(str(err), source=path, row=number))
-    if problems:
-        raise ExceptionGroup(f"{path}: bad unit rows", problems)
-    return [u for u in units if u.exists_on(on)]
-
-
 def _cmd_readiness(args: argparse.Namespace, out: TextIO) -> int:  # noqa: PLR0912 - one branch per option
     """The province readiness report (on the bundled Hà Tĩnh sample when no DATA is given)."""
     from ntm_core._readiness_render import (
@@ -370,7 +351,8 @@ def _cmd_readiness(args: argparse.Namespace, out: TextIO) -> int:  # noqa: PLR09
         readiness_text,
         readiness_to_dict,
     )
-    from ntm_core._sample import ha_tinh_units, sample_path
+    from ntm_core.admin import load_units_csv
+    from ntm_core.datasets import HA_TINH_DIR, ha_tinh_tree
     from ntm_core.engine import IndicatorCatalog, Ladder
     from ntm_core.io import read_observations
     from ntm_core.readiness import assess_province, read_recognitions, read_targets
@@ -382,7 +364,7 @@ def _cmd_readiness(args: argparse.Namespace, out: TextIO) -> int:  # noqa: PLR09
         if args.province != "42":
             msg = "the bundled sample covers Hà Tĩnh (--province 42) only; give DATA for another"
             raise InputError(msg, column="province", value=args.province)
-        book = book.with_thresholds(sample_path("sample-thresholds.csv"))
+        book = book.with_thresholds(HA_TINH_DIR / "sample-thresholds.csv")
     editions: list[RuleSet] = []
     for level in (RuleLevel.COMMUNE, RuleLevel.DISTRICT, RuleLevel.TOWN, RuleLevel.PROVINCE):
         try:
@@ -393,24 +375,24 @@ def _cmd_readiness(args: argparse.Namespace, out: TextIO) -> int:  # noqa: PLR09
         if ladder.recognition is not None:
             editions.append(ladder.recognition)
     catalog = IndicatorCatalog.from_editions(editions)
-    data = sample_path("sample-observations.csv") if sample else Path(args.data)
+    data = HA_TINH_DIR / "sample-observations.csv" if sample else Path(args.data)
     observations = read_observations(data, catalog=catalog)
     if args.units:
-        units = _read_units_file(args.units, args.on)
+        units = [u for u in load_units_csv(args.units) if u.exists_on(args.on)]
     elif args.province == "42":
-        units = ha_tinh_units(args.on)
+        units = list(ha_tinh_tree().as_of(args.on).units())
     else:
         msg = "give --units FILE (code, name, level, parent_code) for a province other than Hà Tĩnh"
         raise InputError(msg, column="units")
     recognitions = (
         read_recognitions(args.recognitions)
         if args.recognitions
-        else (read_recognitions(sample_path("recognitions.csv")) if sample else [])
+        else (read_recognitions(HA_TINH_DIR / "recognitions.csv") if sample else [])
     )
     targets = (
         read_targets(args.targets)
         if args.targets
-        else (read_targets(sample_path("targets.toml")) if sample else [])
+        else (read_targets(HA_TINH_DIR / "targets.toml") if sample else [])
     )
     report = assess_province(
         observations,

@@ -981,13 +981,14 @@ def read_recognitions(path: str | Path) -> list[Recognition]:
     import csv
     import io
 
+    from ntm_core.io._observations_io import _decode
+
     source = str(path)
     try:
-        text = Path(path).read_bytes().decode("utf-8-sig")
+        data = Path(path).read_bytes()
     except OSError as err:
         raise DataError(f"cannot read: {err.strerror}", source=source) from None
-    except UnicodeDecodeError:
-        raise DataError("the file is not UTF-8; save it as CSV UTF-8", source=source) from None
+    text = _decode(data, source)
     out = []
     problems: list[Exception] = []
     for row_number, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
