@@ -21,8 +21,8 @@ import time
 from pathlib import Path
 
 from ntm_core import AdminLevel, Region, RuleLevel
-from ntm_core._sample import sample_path
 from ntm_core.admin import load_units_csv
+from ntm_core.datasets import HA_TINH_DIR
 from ntm_core.engine import IndicatorCatalog, Ladder
 from ntm_core.io import read_observations
 from ntm_core.readiness import assess_provinces
@@ -45,7 +45,7 @@ def main() -> None:
     )
     provinces = sorted({u.code for u in units if u.level is AdminLevel.PROVINCE})
     region = {p: rng.choice(list(Region)).value for p in provinces}
-    book = Rulebook.bundled().with_thresholds(sample_path("sample-thresholds.csv"))
+    book = Rulebook.bundled().with_thresholds(HA_TINH_DIR / "sample-thresholds.csv")
     on = dt.date(2025, 3, 1)
     ladder = Ladder.for_level(book, level=RuleLevel.COMMUNE, on=on)
     catalog = IndicatorCatalog.from_editions(ladder.rungs)
