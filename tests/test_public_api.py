@@ -51,7 +51,7 @@ def test_all_names_exist_and_are_documented(name):
 
 def test_facade_exports_every_public_class_of_its_modules():
     """Every public class or function defined in a private module is re-exported."""
-    from ntm_core import _vocabulary
+    from ntm_core._core import vocabulary as _vocabulary
 
     for public in _vocabulary.__all__:
         assert public in ntm_core.__all__

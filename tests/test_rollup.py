@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ntm_core import Tier
-from ntm_core._rollup import band_edges, band_labels, band_of, parent_index, tier_counts
+from ntm_core.readiness._rollup import band_edges, band_labels, band_of, parent_index, tier_counts
 
 LADDER = (Tier.NOT_YET, Tier.STANDARD, Tier.ADVANCED, Tier.MODEL)
 

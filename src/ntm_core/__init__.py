@@ -9,8 +9,7 @@ The public names are re-exported here; the machinery lives in private modules.
 'Bắc Trung Bộ'
 """
 
-from ntm_core._version import __version__
-from ntm_core._vocabulary import (
+from ntm_core._core.vocabulary import (
     Citation,
     CommuneGroup,
     Outcome,
@@ -19,6 +18,7 @@ from ntm_core._vocabulary import (
     RuleLevel,
     Tier,
 )
+from ntm_core._version import __version__
 from ntm_core.admin import (
     AdminLevel,
     AdminSnapshot,

@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from hypothesis import strategies as st
 
-from ntm_core._vocabulary import CommuneGroup, Outcome, Provenance, Region, Tier
+from ntm_core._core.vocabulary import CommuneGroup, Outcome, Provenance, Region, Tier
 from ntm_core.admin import AdminLevel, AdminUnit
 
 __all__ = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ntm_core._vocabulary import RuleLevel
+from ntm_core._core.vocabulary import RuleLevel
 from ntm_core.admin import AdminLevel
 from ntm_core.engine._assessment import Assessment
 from ntm_core.engine._batch import BatchResult, evaluate_batch

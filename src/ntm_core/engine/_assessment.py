@@ -14,8 +14,8 @@ from typing import Any
 
 import attrs
 
+from ntm_core._core.vocabulary import Citation, Outcome, Provenance, RuleLevel, Tier
 from ntm_core._version import __version__
-from ntm_core._vocabulary import Citation, Outcome, Provenance, RuleLevel, Tier
 from ntm_core.rules._model import Comparator
 
 __all__ = [

@@ -16,7 +16,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from ntm_core._vocabulary import Outcome, Tier
+from ntm_core._core.vocabulary import Outcome, Tier
 from ntm_core.engine._assessment import Assessment
 from ntm_core.engine._ladder import Ladder
 from ntm_core.engine._observations import Column, Observations

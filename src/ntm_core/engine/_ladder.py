@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import attrs
 
-from ntm_core._vocabulary import CommuneGroup, Region, RuleLevel, Tier
+from ntm_core._core.vocabulary import CommuneGroup, Region, RuleLevel, Tier
 from ntm_core.engine._catalog import IndicatorCatalog
 from ntm_core.engine._observations import Observations
 from ntm_core.exceptions import InputError, RuleNotInForceError

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ntm_core._vocabulary import Outcome
+from ntm_core._core.vocabulary import Outcome
 from ntm_core.engine._assessment import Assessment, CheckResult, RungResult, _number_text
 
 __all__ = ["render_text"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from ntm_core._vocabulary import Outcome, Tier
+from ntm_core._core.vocabulary import Outcome, Tier
 from ntm_core.engine._assessment import Assessment, CheckResult, CriterionResult, RungResult
 from ntm_core.engine._ladder import Ladder
 from ntm_core.engine._observations import Observations, Value

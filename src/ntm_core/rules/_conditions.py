@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 import attrs
 
-from ntm_core._vocabulary import Outcome
+from ntm_core._core.vocabulary import Outcome
 
 __all__ = ["AllOf", "AnyOf", "AtLeast", "Check", "Condition", "Not", "When"]
 

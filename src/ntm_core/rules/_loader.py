@@ -21,7 +21,7 @@ from typing import Any
 
 import attrs
 
-from ntm_core._vocabulary import Citation, CommuneGroup, Provenance, Region, RuleLevel, Tier
+from ntm_core._core.vocabulary import Citation, CommuneGroup, Provenance, Region, RuleLevel, Tier
 from ntm_core.exceptions import RuleDefinitionError
 from ntm_core.rules._conditions import AllOf, AnyOf, AtLeast, Check, Condition, Not, When
 from ntm_core.rules._model import (

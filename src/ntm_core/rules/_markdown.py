@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ntm_core._vocabulary import Provenance
+from ntm_core._core.vocabulary import Provenance
 from ntm_core.rules._model import Indicator, RuleSet, Threshold
 
 __all__ = ["ruleset_markdown"]

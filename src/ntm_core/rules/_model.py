@@ -14,7 +14,7 @@ from types import MappingProxyType
 
 import attrs
 
-from ntm_core._vocabulary import Citation, CommuneGroup, Provenance, Region, RuleLevel, Tier
+from ntm_core._core.vocabulary import Citation, CommuneGroup, Provenance, Region, RuleLevel, Tier
 from ntm_core.rules._conditions import AllOf, Check, Condition
 
 __all__ = [

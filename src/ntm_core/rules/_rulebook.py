@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 
-from ntm_core._vocabulary import CommuneGroup, Provenance, Region
+from ntm_core._core.vocabulary import CommuneGroup, Provenance, Region
 from ntm_core.exceptions import RuleDefinitionError, RuleNotInForceError
 from ntm_core.rules._loader import Raw, merge_overlay, parse_rule_data, read_rule_file
 from ntm_core.rules._model import RuleSet, Selection, Threshold

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ntm_core._vocabulary import CommuneGroup, Provenance, Region
+from ntm_core._core.vocabulary import CommuneGroup, Provenance, Region
 from ntm_core.exceptions import DataError, InputError, UnitMismatchError
 from ntm_core.rules._model import Indicator, IndicatorKind, RuleSet, Threshold
 

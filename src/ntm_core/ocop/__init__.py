@@ -41,10 +41,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from ntm_core import _ocop_io, _ocop_model, _ocop_portfolio
-from ntm_core._ocop_batch import OcopBatch, OcopTable, add_months_array, rate_many
-from ntm_core._ocop_io import read_products, write_products
-from ntm_core._ocop_model import (
+from ntm_core.ocop import _files as _ocop_io
+from ntm_core.ocop import _model as _ocop_model
+from ntm_core.ocop import _portfolio as _ocop_portfolio
+from ntm_core.ocop._batch import OcopBatch, OcopTable, add_months_array, rate_many
+from ntm_core.ocop._files import read_products, write_products
+from ntm_core.ocop._model import (
     CertifyingLevel,
     OcopExplanation,
     OcopPartScore,
@@ -57,7 +59,7 @@ from ntm_core._ocop_model import (
     rate,
     reevaluation_due,
 )
-from ntm_core._ocop_portfolio import (
+from ntm_core.ocop._portfolio import (
     GroupCount,
     OcopProgress,
     OcopTarget,
@@ -146,7 +148,7 @@ TARGETS_SCHEMA = _ocop_portfolio.TARGETS_SCHEMA
 HA_TINH_TARGETS = _ocop_portfolio.HA_TINH_TARGETS
 """The bundled file of Hà Tĩnh's yearly OCOP targets (2022)."""
 
-_DATA = Path(__file__).parent / "datasets" / "ocop"
+_DATA = Path(__file__).parent.parent / "datasets" / "ocop"
 
 SAMPLE_PRODUCTS = _DATA / "ha-tinh-products.csv"
 """The bundled **synthetic** Hà Tĩnh product portfolio (see ``datasets/ocop/README.md``)."""

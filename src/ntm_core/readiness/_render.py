@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
-from ntm_core._vocabulary import Outcome, RuleLevel, Tier
+from ntm_core._core.vocabulary import Outcome, RuleLevel, Tier
 from ntm_core.engine._assessment import _number_text
-from ntm_core.readiness import ProvinceReadiness
+from ntm_core.readiness._report import ProvinceReadiness
 
 __all__ = ["readiness_html", "readiness_markdown", "readiness_text", "readiness_to_dict"]
 

@@ -18,10 +18,10 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from ntm_core._ocop_batch import OcopBatch, _day
-from ntm_core._ocop_model import OcopRating
-from ntm_core._vocabulary import Citation, Provenance
+from ntm_core._core.vocabulary import Citation, Provenance
 from ntm_core.exceptions import DataError, InputError
+from ntm_core.ocop._batch import OcopBatch, _day
+from ntm_core.ocop._model import OcopRating
 from ntm_core.rules import Rulebook
 
 __all__ = [
@@ -39,7 +39,7 @@ __all__ = [
     "progress",
 ]
 
-HA_TINH_TARGETS = Path(__file__).parent / "datasets" / "ocop" / "targets-ha-tinh.toml"
+HA_TINH_TARGETS = Path(__file__).parent.parent / "datasets" / "ocop" / "targets-ha-tinh.toml"
 """The bundled file of Hà Tĩnh's yearly OCOP targets."""
 
 TARGETS_SCHEMA = "ntm_core.ocop-targets/1"

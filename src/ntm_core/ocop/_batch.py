@@ -19,7 +19,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from ntm_core._ocop_model import (
+from ntm_core.exceptions import InputError
+from ntm_core.ocop._model import (
     RULESET_KEY,
     CertifyingLevel,
     OcopProduct,
@@ -29,7 +30,6 @@ from ntm_core._ocop_model import (
     json_number,
     scheme_of,
 )
-from ntm_core.exceptions import InputError
 from ntm_core.rules import Rulebook, RuleSet
 
 __all__ = ["OcopBatch", "OcopTable", "add_months_array", "rate_many"]

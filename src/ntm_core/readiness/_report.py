@@ -25,14 +25,14 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from ntm_core._rollup import TierCounts, band_labels, parent_index, tier_counts
-from ntm_core._vocabulary import Citation, Outcome, Provenance, RuleLevel, Tier
+from ntm_core._core.vocabulary import Citation, Outcome, Provenance, RuleLevel, Tier
 from ntm_core.admin import AdminLevel, AdminUnit
 from ntm_core.engine._assessment import Assessment, CheckResult
 from ntm_core.engine._batch import MET, NOT_MET, UNKNOWN, BatchResult, evaluate_batch
 from ntm_core.engine._ladder import Ladder, selections
 from ntm_core.engine._observations import Column, Observations, Value
 from ntm_core.exceptions import DataError, InputError, RuleNotInForceError
+from ntm_core.readiness._rollup import TierCounts, band_labels, parent_index, tier_counts
 from ntm_core.rules._model import IndicatorKind, RuleSet
 from ntm_core.rules._rulebook import Rulebook
 

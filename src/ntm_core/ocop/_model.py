@@ -19,7 +19,7 @@ from fractions import Fraction
 
 import attrs
 
-from ntm_core._vocabulary import Citation, Provenance, _fold, _parse_member
+from ntm_core._core.vocabulary import Citation, Provenance, _fold, _parse_member
 from ntm_core.exceptions import InputError, RuleNotInForceError
 from ntm_core.rules import OcopScheme, OcopStarBand, Rulebook, RuleSet
 

@@ -40,7 +40,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from ntm_core._vocabulary import RuleLevel, Tier, _fold
+from ntm_core._core.vocabulary import RuleLevel, Tier, _fold
 from ntm_core.exceptions import DataError, InputError
 
 __all__ = [

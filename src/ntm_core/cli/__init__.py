@@ -17,8 +17,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, TypedDict
 
+from ntm_core._core.vocabulary import Provenance, Region, RuleLevel
 from ntm_core._version import __version__
-from ntm_core._vocabulary import Provenance, Region, RuleLevel
 from ntm_core.exceptions import InputError, NtmCoreError, RuleNotInForceError
 from ntm_core.rules._model import Selection, Threshold
 
@@ -345,17 +345,17 @@ def _cmd_explain(args: argparse.Namespace, out: TextIO) -> int:
 
 def _cmd_readiness(args: argparse.Namespace, out: TextIO) -> int:  # noqa: PLR0912 - one branch per option
     """The province readiness report (on the bundled Hà Tĩnh sample when no DATA is given)."""
-    from ntm_core._readiness_render import (
-        readiness_html,
-        readiness_markdown,
-        readiness_text,
-        readiness_to_dict,
-    )
     from ntm_core.admin import load_units_csv
     from ntm_core.datasets import HA_TINH_DIR, ha_tinh_tree
     from ntm_core.engine import IndicatorCatalog, Ladder
     from ntm_core.io import read_observations
     from ntm_core.readiness import assess_province, read_recognitions, read_targets
+    from ntm_core.readiness._render import (
+        readiness_html,
+        readiness_markdown,
+        readiness_text,
+        readiness_to_dict,
+    )
 
     sample = args.data is None
     scope = args.scope or ("ha-tinh" if args.province == "42" else "vn")

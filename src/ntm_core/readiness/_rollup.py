@@ -13,7 +13,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from ntm_core._vocabulary import Tier
+from ntm_core._core.vocabulary import Tier
 
 __all__ = [
     "TierCounts",

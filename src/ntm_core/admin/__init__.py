@@ -1,0 +1,51 @@
+"""Administrative units and the dated administrative tree.
+
+Vietnam's administrative tree changes with reforms (2020, 2025-01-01,
+2025-07-01), so every unit carries the half-open interval in which it
+existed. Codes are the General Statistics Office (GSO) codes, kept as
+strings because leading zeros matter (``"00001"`` is Phúc Xá, Hà Nội).
+
+An :class:`AdminTree` holds every version of every unit plus a lineage
+table (which old units a new unit was made of); :meth:`AdminTree.as_of`
+gives the tree on one day as an :class:`AdminSnapshot`, whose integer
+parent indices make roll-ups array reductions (:func:`numpy.bincount`).
+
+>>> import datetime as dt
+>>> unit = AdminUnit.from_mapping(
+...     {"code": "18073", "name": "Phường Nam Hà", "level": "ward", "parent_code": "436"}
+... )
+>>> unit.level
+<AdminLevel.WARD: 'ward'>
+>>> unit.exists_on(dt.date(2024, 1, 1))
+True
+
+.. versionadded:: 0.1.0
+"""
+
+from ntm_core.admin._tree import (
+    AdminLevel,
+    AdminSnapshot,
+    AdminTree,
+    AdminUnit,
+    CarriedResult,
+    LineageLink,
+    LineageShare,
+    UnknownUnitError,
+    count_reached,
+    load_lineage_csv,
+    load_units_csv,
+)
+
+__all__ = [
+    "AdminLevel",
+    "AdminSnapshot",
+    "AdminTree",
+    "AdminUnit",
+    "CarriedResult",
+    "LineageLink",
+    "LineageShare",
+    "UnknownUnitError",
+    "count_reached",
+    "load_lineage_csv",
+    "load_units_csv",
+]
