@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install everything needed into ./.venv and run the whole test suite:
-# ruff, mypy --strict, pytest (with doctests and branch coverage), the Sphinx
+# ruff, mypy --strict, the import-linter layers contract, pytest (with doctests and branch coverage), the Sphinx
 # build with warnings as errors, and every script in examples/.
 # Idempotent: re-running reuses .venv. Exits non-zero if any step fails.
 set -u
@@ -43,6 +43,7 @@ run_examples() {
 step "ruff check" .venv/bin/ruff check .
 step "ruff format" .venv/bin/ruff format --check .
 step "mypy --strict" .venv/bin/mypy src
+step "import layers" .venv/bin/lint-imports
 step "pytest" "$VPY" -m pytest -p no:cacheprovider --cov --cov-report=term --cov-fail-under=90
 step "docs" .venv/bin/sphinx-build -W -n --keep-going -q -b html docs docs/_build/html
 step "examples" run_examples

@@ -76,3 +76,32 @@ def test_import_does_not_load_pint():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def _public_objects():
+    for name in PUBLIC_MODULES:
+        module = importlib.import_module(name)
+        for public in module.__all__:
+            obj = getattr(module, public)
+            if isinstance(obj, type) or inspect.isfunction(obj):
+                yield name, public, obj
+
+
+@pytest.mark.parametrize(("module_name", "public", "obj"), list(_public_objects()))
+def test_every_public_name_lives_in_a_public_module(module_name, public, obj):
+    """Docs links, pickles and reprs name ``__module__``: it must be public and hold the name."""
+    home = obj.__module__
+    assert home in PUBLIC_MODULES, f"{module_name}.{public} says it lives in {home}"
+    assert getattr(importlib.import_module(home), obj.__name__) is obj
+
+
+def test_importing_the_library_does_not_import_the_cli():
+    code = (
+        "import sys, ntm_core, ntm_core.admin, ntm_core.datasets, ntm_core.engine, ntm_core.io, "
+        "ntm_core.ocop, ntm_core.readiness, ntm_core.rules, ntm_core.units; "
+        "print('ntm_core.cli' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"

@@ -9,6 +9,7 @@ The public names are re-exported here; the machinery lives in private modules.
 'Bắc Trung Bộ'
 """
 
+from ntm_core._core import publish
 from ntm_core._core.vocabulary import (
     Citation,
     CommuneGroup,
@@ -43,11 +44,6 @@ from ntm_core.exceptions import (
 )
 from ntm_core.units import to_canonical
 
-# Names defined in private modules are documented (and pickled) as ntm_core.X.
-for _name in ("Citation", "CommuneGroup", "Outcome", "Provenance", "Region", "RuleLevel", "Tier"):
-    globals()[_name].__module__ = __name__
-del _name
-
 __all__ = [
     "AdminLevel",
     "AdminSnapshot",
@@ -77,3 +73,5 @@ __all__ = [
     "load_units_csv",
     "to_canonical",
 ]
+
+publish(globals(), __all__)  # documented (and pickled) as ntm_core.X

@@ -22,6 +22,7 @@ True
 .. versionadded:: 0.1.0
 """
 
+from ntm_core._core import publish
 from ntm_core.admin._tree import (
     AdminLevel,
     AdminSnapshot,
@@ -49,3 +50,5 @@ __all__ = [
     "load_lineage_csv",
     "load_units_csv",
 ]
+
+publish(globals(), __all__)  # documented (and pickled) under this module's name

@@ -1276,6 +1276,7 @@ def count_reached(
     Returns:
         ``{new_code: {tier: count}}``, tiers in ladder order.
 
+    >>> from ntm_core import Tier
     >>> carried = {"18073": [CarriedResult("18073", LineageShare.WHOLE, Tier.ADVANCED),
     ...                      CarriedResult("18077", LineageShare.WHOLE, Tier.STANDARD),
     ...                      CarriedResult("18082", LineageShare.PART, Tier.NOT_YET)]}

@@ -20,9 +20,11 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
+from ntm_core._core import publish
 from ntm_core.admin import AdminTree, load_lineage_csv, load_units_csv
 
 __all__ = ["HA_TINH_DIR", "ha_tinh_tree"]
+
 
 HA_TINH_DIR = Path(__file__).parent / "ha_tinh"
 """Where the bundled Hà Tĩnh files live (``units.csv``, ``lineage.csv``, ``README.md``)."""
@@ -50,3 +52,6 @@ def ha_tinh_tree() -> AdminTree:
     units = load_units_csv(HA_TINH_DIR / "units.csv")
     lineage = load_lineage_csv(HA_TINH_DIR / "lineage.csv")
     return AdminTree.from_units(units, lineage=lineage)
+
+
+publish(globals(), __all__)  # documented (and pickled) under this module's name

@@ -17,6 +17,7 @@
 True
 """
 
+from ntm_core._core import publish
 from ntm_core.engine._api import assess, explain, of_level
 from ntm_core.engine._assessment import (
     SCHEMA,
@@ -52,3 +53,5 @@ __all__ = [
     "render_text",
     "selections",
 ]
+
+publish(globals(), __all__)  # documented (and pickled) under this module's name

@@ -41,6 +41,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from ntm_core._core import publish
 from ntm_core.ocop import _files as _ocop_io
 from ntm_core.ocop import _model as _ocop_model
 from ntm_core.ocop import _portfolio as _ocop_portfolio
@@ -119,16 +120,6 @@ __all__ = [
     "write_products",
 ]
 
-# Names defined in private modules are documented (and pickled) as ntm_core.ocop.X.
-for _name in (
-    "CertifyingLevel", "GroupCount", "OcopBatch", "OcopExplanation", "OcopPartScore",
-    "OcopProduct", "OcopProgress", "OcopRating", "OcopTable", "OcopTarget", "OcopTargets",
-    "Portfolio", "ProducerKind", "TargetProgress", "TargetScope", "UnitCounts", "add_months",
-    "add_months_array", "expires_within", "is_valid", "portfolio", "progress", "rate",
-    "rate_many", "read_products", "reevaluation_due", "write_products",
-):  # fmt: skip
-    globals()[_name].__module__ = __name__
-del _name
 
 RULESET_KEY = _ocop_model.RULESET_KEY
 """The rulebook key of the OCOP rating editions (1048/2019, 148/2023, 148+1489/2025)."""
@@ -425,3 +416,6 @@ def _cmd_ocop(args: argparse.Namespace, out: TextIO) -> int:
         for line in targets.lines("vi" if vi else "en"):
             print(line, file=out)
     return 0
+
+
+publish(globals(), __all__)  # documented (and pickled) under this module's name

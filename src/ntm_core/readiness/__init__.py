@@ -11,6 +11,7 @@ shares computed by array reductions over the administrative tree.
 .. versionadded:: 0.1.0
 """
 
+from ntm_core._core import publish
 from ntm_core.readiness._report import (
     ConditionStatus,
     LevelResult,
@@ -38,3 +39,5 @@ __all__ = [
     "read_recognitions",
     "read_targets",
 ]
+
+publish(globals(), __all__)  # documented (and pickled) under this module's name

@@ -16,6 +16,7 @@ threshold, a citation and a provenance mark.
 .. versionadded:: 0.1.0
 """
 
+from ntm_core._core import publish
 from ntm_core.rules._conditions import AllOf, AnyOf, AtLeast, Check, Condition, Not, When
 from ntm_core.rules._diff import Change, RuleDiff, diff
 from ntm_core.rules._model import (
@@ -72,3 +73,5 @@ __all__ = [
     "threshold_to_dict",
     "write_template",
 ]
+
+publish(globals(), __all__)  # documented (and pickled) under this module's name
