@@ -25,6 +25,7 @@ from typing import Any
 __all__ = [
     "DataError",
     "InputError",
+    "MissingDependencyError",
     "NtmCoreError",
     "RuleDefinitionError",
     "RuleNotInForceError",
@@ -242,3 +243,39 @@ class RuleNotInForceError(NtmCoreError, LookupError):
         if self.nearest:
             text += "; nearest editions: " + ", ".join(self.nearest)
         return text
+
+
+class MissingDependencyError(NtmCoreError, ImportError):
+    """A feature needs an optional package that is not installed.
+
+    Args:
+        module: The module that could not be imported, e.g. ``"pandas"``.
+        feature: What needed it, e.g. ``"Assessment.to_frame()"``.
+        extra: The ntm-core extra that installs it, e.g. ``"pandas"``.
+
+    >>> print(MissingDependencyError(module="pandas", feature="to_frame()", extra="pandas"))
+    to_frame() needs pandas, which is not installed: pip install 'ntm-core[pandas]'
+
+    .. versionadded:: 0.2.0
+    """
+
+    def __init__(self, *, module: str, feature: str, extra: str) -> None:
+        self.module = module
+        self.feature = feature
+        self.extra = extra
+        super().__init__(f"{feature} needs {module}")
+        self.name = module
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_missing, (self.module, self.feature, self.extra))
+
+    def __str__(self) -> str:
+        return (
+            f"{self.feature} needs {self.module}, which is not installed: "
+            f"pip install 'ntm-core[{self.extra}]'"
+        )
+
+
+def _rebuild_missing(module: str, feature: str, extra: str) -> MissingDependencyError:
+    """Rebuild a :class:`MissingDependencyError` when unpickling."""
+    return MissingDependencyError(module=module, feature=feature, extra=extra)
