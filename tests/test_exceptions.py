@@ -7,6 +7,7 @@ import pytest
 from ntm_core.exceptions import (
     DataError,
     InputError,
+    InputErrors,
     NtmCoreError,
     RuleDefinitionError,
     RuleNotInForceError,
@@ -80,3 +81,84 @@ def test_unit_mismatch_with_phrase_expectation():
         field="households", value="-1 hộ", expected="a non-negative count", source="f.csv", row=3
     )
     assert str(err) == "f.csv, row 3: households: expected a non-negative count, got '-1 hộ'"
+
+
+# ---------------------------------------------------------------- InputErrors
+
+
+def _group():
+    return InputErrors(
+        "data.csv: 2 problems",
+        [InputError("bad", source="data.csv", row=2), DataError("empty", source="data.csv")],
+    )
+
+
+def test_input_errors_is_an_ntm_core_error_and_an_exception_group():
+    group = _group()
+    assert isinstance(group, NtmCoreError)
+    assert isinstance(group, ExceptionGroup)
+    assert group.message == "data.csv: 2 problems"
+    assert [type(e) for e in group.exceptions] == [InputError, DataError]
+    with pytest.raises(NtmCoreError):
+        raise group
+
+
+def test_input_errors_split_and_subgroup_keep_the_type():
+    match, rest = _group().split(DataError)
+    assert type(match) is InputErrors
+    assert type(rest) is InputErrors
+    assert [type(e) for e in match.exceptions] == [DataError]
+    assert match.message == "data.csv: 2 problems"
+    sub = _group().subgroup(lambda e: isinstance(e, (DataError, InputErrors)))
+    assert type(sub) is InputErrors
+
+
+def test_input_errors_except_star_sees_each_member():
+    seen = []
+    try:
+        raise _group()
+    except* DataError as found:
+        seen.append(("data", len(found.exceptions)))
+    except* InputError as found:
+        seen.append(("input", len(found.exceptions)))
+    assert seen == [("data", 1), ("input", 1)]
+
+
+def test_input_errors_pickles_with_its_members():
+    clone = pickle.loads(pickle.dumps(_group()))
+    assert type(clone) is InputErrors
+    assert clone.message == "data.csv: 2 problems"
+    assert [str(e) for e in clone.exceptions] == ["data.csv, row 2: bad", "data.csv: empty"]
+
+
+def test_input_errors_refuses_an_empty_or_non_exception_list():
+    with pytest.raises(ValueError, match="non-empty"):
+        InputErrors("nothing", [])
+    with pytest.raises(ValueError, match="not an exception"):
+        InputErrors("nothing", ["not an exception"])  # type: ignore[list-item]
+
+
+def test_readers_raise_input_errors_that_except_ntm_core_error_catches(tmp_path):
+    from ntm_core.engine import IndicatorCatalog
+    from ntm_core.io import read_observations, read_units
+    from ntm_core.rules import Rulebook
+    from ntm_core.rules._loader import load_rule_file
+
+    catalog = IndicatorCatalog.from_editions(
+        [Rulebook.bundled().get("vn.commune.standard@2021-2025")]
+    )
+    data = tmp_path / "data.csv"
+    data.write_text("unit_code,period,income_per_capita\n1,2024,-5\n2,20x4,3\n", encoding="utf-8")
+    units = tmp_path / "units.csv"
+    units.write_text("code,name\n1,A\n1,B\n", encoding="utf-8")
+    rules = tmp_path / "rules.toml"
+    rules.write_text("not = [valid toml", encoding="utf-8")
+    for read in (
+        lambda: read_observations(data, catalog=catalog),
+        lambda: read_units(units),
+        lambda: load_rule_file(rules),
+    ):
+        with pytest.raises(NtmCoreError) as caught:
+            read()
+        assert isinstance(caught.value, InputErrors)
+        assert all(isinstance(e, NtmCoreError) for e in caught.value.exceptions)

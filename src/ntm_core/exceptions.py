@@ -20,11 +20,13 @@ income_per_capita: expected a value in million_VND / person / year, got '45 km'
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Self
 
 __all__ = [
     "DataError",
     "InputError",
+    "InputErrors",
     "MissingDependencyError",
     "NtmCoreError",
     "RuleDefinitionError",
@@ -182,7 +184,7 @@ class RuleDefinitionError(NtmCoreError, ValueError):
     """A rule file or threshold sheet is malformed.
 
     Loaders collect every problem of a file and raise them together in an
-    :class:`ExceptionGroup` of these.
+    :class:`InputErrors` group of these.
 
     Args:
         message: What is wrong.
@@ -220,6 +222,41 @@ def _rebuild_rule_error(
 ) -> RuleDefinitionError:
     """Rebuild a :class:`RuleDefinitionError` when unpickling."""
     return RuleDefinitionError(message, source=source, path=path, key=key)
+
+
+class InputErrors(NtmCoreError, ExceptionGroup):  # noqa: N818 - a group of errors, not one
+    """Every problem found in one input (a file, a sheet, a list of records), raised together.
+
+    Readers and loaders check a whole input before giving up, so a user can fix
+    every bad row in one pass. The group is an :class:`ExceptionGroup` (handle it
+    with ``except*`` or walk ``.exceptions``) *and* an :class:`NtmCoreError`, so
+    ``except NtmCoreError`` catches a reader's group as it catches a single error.
+    :meth:`~BaseExceptionGroup.split` and :meth:`~BaseExceptionGroup.subgroup`
+    keep the type, and the group pickles with its members.
+
+    Args:
+        message: What was read and how many problems it has, e.g.
+            ``"data.csv: 3 problems in the observations"``.
+        exceptions: The problems, usually :class:`InputError` or
+            :class:`RuleDefinitionError`, each naming its own location.
+
+    >>> from ntm_core.exceptions import InputError, InputErrors, NtmCoreError
+    >>> group = InputErrors("data.csv: 1 problem", [InputError("bad", source="data.csv", row=2)])
+    >>> isinstance(group, NtmCoreError), isinstance(group, ExceptionGroup)
+    (True, True)
+    >>> print(group.exceptions[0])
+    data.csv, row 2: bad
+
+    .. versionadded:: 0.2.0
+    """
+
+    def __new__(cls, message: str, exceptions: Sequence[Exception]) -> Self:
+        """Build the group (:class:`ExceptionGroup` validates in ``__new__``)."""
+        return super().__new__(cls, message, exceptions)
+
+    def derive(self, excs: Sequence[Exception]) -> InputErrors:  # type: ignore[override]
+        """A group of the same type and message holding ``excs`` (used by ``split``)."""
+        return InputErrors(self.message, excs)
 
 
 class RuleNotInForceError(NtmCoreError, LookupError):

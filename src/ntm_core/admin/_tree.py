@@ -41,7 +41,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ntm_core._core.vocabulary import RuleLevel, Tier, _fold
-from ntm_core.exceptions import DataError, InputError
+from ntm_core.exceptions import DataError, InputError, InputErrors
 
 __all__ = [
     "AdminLevel",
@@ -655,7 +655,7 @@ def _checked_layout(units: tuple[AdminUnit, ...], on: dt.date) -> _Layout:
             )
     if errors:
         msg = f"inconsistent administrative units on {on.isoformat()} ({len(errors)} problems)"
-        raise ExceptionGroup(msg, errors)
+        raise InputErrors(msg, errors)
     return layout
 
 
@@ -1038,7 +1038,7 @@ class AdminTree:
         errors.extend(self._lineage_problems(out_links, layout_on))
         if errors:
             msg = f"inconsistent administrative tree ({len(errors)} problems)"
-            raise ExceptionGroup(msg, errors)
+            raise InputErrors(msg, errors)
         return _TreeIndex(
             boundaries=boundaries,
             layouts=tuple(layouts),
@@ -1323,7 +1323,7 @@ def _read_rows(path: str | os.PathLike[str]) -> tuple[str, list[str], list[dict[
 def _raise_all(source: str, errors: list[InputError]) -> None:
     if errors:
         msg = f"{source}: {len(errors)} problems"
-        raise ExceptionGroup(msg, errors)
+        raise InputErrors(msg, errors)
 
 
 def load_units_csv(

@@ -11,7 +11,7 @@ from ntm_core.engine._batch import BatchResult, evaluate_batch
 from ntm_core.engine._ladder import Ladder, selections
 from ntm_core.engine._observations import Observations
 from ntm_core.engine._scalar import assess_row
-from ntm_core.exceptions import InputError
+from ntm_core.exceptions import InputError, InputErrors
 from ntm_core.rules._rulebook import Rulebook
 
 __all__ = ["assess", "explain", "of_level"]
@@ -114,5 +114,5 @@ def of_level(observations: Observations, level: RuleLevel) -> Observations:
         if graded is level:
             keep.append(row)
     if problems:
-        raise ExceptionGroup(f"{source}: unknown levels", problems)
+        raise InputErrors(f"{source}: unknown levels", problems)
     return observations if len(keep) == len(observations) else observations.select(keep)

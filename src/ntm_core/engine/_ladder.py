@@ -10,7 +10,7 @@ import attrs
 from ntm_core._core.vocabulary import CommuneGroup, Region, RuleLevel, Tier
 from ntm_core.engine._catalog import IndicatorCatalog
 from ntm_core.engine._observations import Observations
-from ntm_core.exceptions import InputError, RuleNotInForceError
+from ntm_core.exceptions import InputError, InputErrors, RuleNotInForceError
 from ntm_core.rules._model import Indicator, RuleSet, Selection, Threshold
 from ntm_core.rules._rulebook import Rulebook
 
@@ -173,5 +173,5 @@ def selections(observations: Observations) -> list[Selection]:
             cache[key] = selection
         out.append(selection)
     if problems:
-        raise ExceptionGroup("unit attributes cannot be read", problems)
+        raise InputErrors("unit attributes cannot be read", problems)
     return out

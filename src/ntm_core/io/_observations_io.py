@@ -34,7 +34,13 @@ import numpy.typing as npt
 
 from ntm_core.engine._catalog import IndicatorCatalog
 from ntm_core.engine._observations import ATTRIBUTES, Column, Observations
-from ntm_core.exceptions import DataError, InputError, UnitMismatchError, UnknownIndicatorError
+from ntm_core.exceptions import (
+    DataError,
+    InputError,
+    InputErrors,
+    UnitMismatchError,
+    UnknownIndicatorError,
+)
 from ntm_core.rules._model import Indicator, IndicatorKind
 from ntm_core.units import parse_unit, to_canonical
 
@@ -998,7 +1004,7 @@ class _Builder:
             problems = sorted(self.problems, key=lambda p: -1 if p.row is None else p.row)
             count = len(problems)
             where = f"{self.source}: " if self.source else ""
-            raise ExceptionGroup(
+            raise InputErrors(
                 f"{where}{count} problem{'s' if count != 1 else ''} in the observations", problems
             )
         return observations
@@ -1415,7 +1421,7 @@ def read_observations(
     Raises:
         DataError: If the file as a whole cannot be read: missing, empty, not
             UTF-8, unreadable JSON, or in neither layout.
-        ExceptionGroup: Of :class:`~ntm_core.exceptions.InputError` (with
+        InputErrors: Of :class:`~ntm_core.exceptions.InputError` (with
             :class:`~ntm_core.exceptions.UnknownIndicatorError` for unknown
             columns), one per problem, each naming the file, row (the header
             is row 1; for JSON, the object's 1-based position), column and value.
@@ -1457,7 +1463,7 @@ def observations_from_records(
 
     Raises:
         DataError: If there are no records, or they are in neither layout.
-        ExceptionGroup: Of :class:`~ntm_core.exceptions.InputError`, one per
+        InputErrors: Of :class:`~ntm_core.exceptions.InputError`, one per
             problem; rows are the records' 1-based positions.
 
     .. versionadded:: 0.1.0
@@ -1505,7 +1511,7 @@ def read_units(path: str | os.PathLike[str]) -> dict[str, dict[str, str]]:
 
     Raises:
         DataError: If the file cannot be read or has no code column.
-        ExceptionGroup: Of :class:`~ntm_core.exceptions.InputError` for codes
+        InputErrors: Of :class:`~ntm_core.exceptions.InputError` for codes
             listed twice (naming both rows) and unreadable cells.
 
     .. versionadded:: 0.1.0
@@ -1553,7 +1559,7 @@ def read_units(path: str | os.PathLike[str]) -> dict[str, dict[str, str]]:
         units[code] = values
     if problems:
         count = len(problems)
-        raise ExceptionGroup(
+        raise InputErrors(
             f"{source}: {count} problem{'s' if count != 1 else ''} in the units file", problems
         )
     return units

@@ -19,7 +19,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from ntm_core.exceptions import InputError
+from ntm_core.exceptions import InputError, InputErrors
 from ntm_core.ocop._model import (
     RULESET_KEY,
     CertifyingLevel,
@@ -338,7 +338,7 @@ def _errors(table: OcopTable, bad: Bools, editions: Sequence[RuleSet], book: Rul
         msg = "the batch and scalar OCOP checks disagree"
         raise AssertionError(msg)
     ids = ", ".join(e.id for e in editions)
-    raise ExceptionGroup(f"{len(problems)} product(s) cannot be rated under {ids}", problems)
+    raise InputErrors(f"{len(problems)} product(s) cannot be rated under {ids}", problems)
 
 
 def rate_many(

@@ -17,7 +17,7 @@ from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
-from ntm_core.exceptions import DataError, InputError
+from ntm_core.exceptions import DataError, InputError, InputErrors
 from ntm_core.io._observations_io import _decode, _load_json
 from ntm_core.ocop._model import COLUMNS, REQUIRED_COLUMNS, OcopProduct, decimal_text, parse_row
 
@@ -203,7 +203,7 @@ def read_products(path: str | os.PathLike[str]) -> tuple[OcopProduct, ...]:
         first_row[product.code] = number
         products.append(product)
     if problems:
-        raise ExceptionGroup(f"{source}: {len(problems)} problem(s) in the products", problems)
+        raise InputErrors(f"{source}: {len(problems)} problem(s) in the products", problems)
     return tuple(products)
 
 

@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ntm_core._core.vocabulary import Citation, Provenance
-from ntm_core.exceptions import DataError, InputError
+from ntm_core.exceptions import DataError, InputError, InputErrors
 from ntm_core.ocop._batch import OcopBatch, _day
 from ntm_core.ocop._model import OcopRating
 from ntm_core.rules import Rulebook
@@ -505,7 +505,7 @@ class OcopTargets:
             except (KeyError, TypeError, ValueError) as err:
                 problems.append(DataError(f"sets[{i}]: {err}", source=source))
         if problems:
-            raise ExceptionGroup(f"{source}: bad OCOP targets", problems)
+            raise InputErrors(f"{source}: bad OCOP targets", problems)
         if not sets:
             raise DataError("no [[sets]] of targets", source=source)
         return tuple(sorted(sets, key=lambda s: s.year))

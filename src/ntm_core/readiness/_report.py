@@ -31,7 +31,7 @@ from ntm_core.engine._assessment import Assessment, CheckResult
 from ntm_core.engine._batch import MET, NOT_MET, UNKNOWN, BatchResult, evaluate_batch
 from ntm_core.engine._ladder import Ladder, selections
 from ntm_core.engine._observations import Column, Observations, Value
-from ntm_core.exceptions import DataError, InputError, RuleNotInForceError
+from ntm_core.exceptions import DataError, InputError, InputErrors, RuleNotInForceError
 from ntm_core.readiness._rollup import TierCounts, band_labels, parent_index, tier_counts
 from ntm_core.rules._model import IndicatorKind, RuleSet
 from ntm_core.rules._rulebook import Rulebook
@@ -1008,7 +1008,7 @@ def read_recognitions(path: str | Path) -> list[Recognition]:
         except ValueError as err:
             problems.append(InputError(str(err), source=source, row=row_number))
     if problems:
-        raise ExceptionGroup(f"{source}: bad recognition rows", problems)
+        raise InputErrors(f"{source}: bad recognition rows", problems)
     return out
 
 

@@ -22,7 +22,7 @@ from typing import Any
 import attrs
 
 from ntm_core._core.vocabulary import Citation, CommuneGroup, Provenance, Region, RuleLevel, Tier
-from ntm_core.exceptions import RuleDefinitionError
+from ntm_core.exceptions import InputErrors, RuleDefinitionError
 from ntm_core.rules._conditions import AllOf, AnyOf, AtLeast, Check, Condition, Not, When
 from ntm_core.rules._model import (
     Aggregate,
@@ -622,7 +622,7 @@ def parse_rule_data(data: Raw, source: str) -> RuleSet:
     """Parse the data of one complete rule file into a :class:`RuleSet`.
 
     Raises:
-        ExceptionGroup: Of :class:`RuleDefinitionError`, one per problem.
+        InputErrors: Of :class:`RuleDefinitionError`, one per problem.
     """
     reader = _Reader(source=source)
     reader.check_keys(data, "(top level)", _TOP_KEYS)
@@ -633,7 +633,7 @@ def parse_rule_data(data: Raw, source: str) -> RuleSet:
     head = data.get("ruleset")
     if not isinstance(head, dict):
         reader.error("(top level)", "missing the [ruleset] table", "ruleset")
-        raise ExceptionGroup(f"{source}: invalid rule file", reader.errors)
+        raise InputErrors(f"{source}: invalid rule file", reader.errors)
     reader.check_keys(head, "ruleset", _RULESET_KEYS)
     key = reader.get(head, "ruleset", "key", str)
     edition = reader.get(head, "ruleset", "edition", str)
@@ -689,7 +689,7 @@ def parse_rule_data(data: Raw, source: str) -> RuleSet:
     if level is not RuleLevel.PRODUCT and not criteria and not reader.errors:
         reader.error("criteria", "a rule set needs at least one criterion")
     if reader.errors or instrument is None:
-        raise ExceptionGroup(f"{source}: {len(reader.errors)} problem(s)", reader.errors)
+        raise InputErrors(f"{source}: {len(reader.errors)} problem(s)", reader.errors)
     return RuleSet(
         key=key,
         edition=edition,
@@ -717,7 +717,7 @@ def read_rule_file(path: Path) -> Raw:
     """Read a rule file's TOML data.
 
     Raises:
-        ExceptionGroup: With one :class:`RuleDefinitionError` if the file
+        InputErrors: With one :class:`RuleDefinitionError` if the file
             cannot be read or is not valid TOML.
     """
     try:
@@ -725,7 +725,7 @@ def read_rule_file(path: Path) -> Raw:
             return tomllib.load(handle)
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
         problem = RuleDefinitionError(f"cannot read rule file: {err}", source=str(path))
-        raise ExceptionGroup(f"{path}: unreadable", [problem]) from None
+        raise InputErrors(f"{path}: unreadable", [problem]) from None
 
 
 def load_rule_file(path: Path) -> RuleSet:

@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 
 from ntm_core._core.vocabulary import CommuneGroup, Provenance, Region
-from ntm_core.exceptions import RuleDefinitionError, RuleNotInForceError
+from ntm_core.exceptions import InputErrors, RuleDefinitionError, RuleNotInForceError
 from ntm_core.rules._loader import Raw, merge_overlay, parse_rule_data, read_rule_file
 from ntm_core.rules._model import RuleSet, Selection, Threshold
 
@@ -78,7 +78,7 @@ class Rulebook:
                         )
                     )
         if problems:
-            raise ExceptionGroup("overlapping editions", problems)
+            raise InputErrors("overlapping editions", problems)
 
     # ------------------------------------------------------------------ building
 
@@ -93,7 +93,7 @@ class Rulebook:
         """Load rule files, resolving overlays onto the editions they refine.
 
         Raises:
-            ExceptionGroup: Of :class:`~ntm_core.exceptions.RuleDefinitionError`,
+            InputErrors: Of :class:`~ntm_core.exceptions.RuleDefinitionError`,
                 every problem of every file.
         """
         raws: dict[str, tuple[str, Raw]] = {}
@@ -108,7 +108,7 @@ class Rulebook:
         editions, merged, more = _resolve(raws.values())
         problems.extend(more)
         if problems:
-            raise ExceptionGroup(f"{len(problems)} problem(s) in rule files", problems)
+            raise InputErrors(f"{len(problems)} problem(s) in rule files", problems)
         return cls(editions=editions, raw=merged)
 
     def with_thresholds(self, sheet: Path | str) -> Rulebook:
@@ -119,7 +119,7 @@ class Rulebook:
         :attr:`RuleSet.overlays`.
 
         Raises:
-            ExceptionGroup: Of :class:`~ntm_core.exceptions.InputError` naming
+            InputErrors: Of :class:`~ntm_core.exceptions.InputError` naming
                 row and column, for every bad row.
         """
         from ntm_core.rules._sheets import read_threshold_sheet
@@ -141,7 +141,7 @@ class Rulebook:
             )
             raw[edition_id] = data
         if problems:
-            raise ExceptionGroup(f"{sheet}: threshold sheet does not fit the rules", problems)
+            raise InputErrors(f"{sheet}: threshold sheet does not fit the rules", problems)
         return Rulebook(editions=editions, raw=raw)
 
     # ------------------------------------------------------------------ queries

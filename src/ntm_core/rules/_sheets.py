@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ntm_core._core.vocabulary import CommuneGroup, Provenance, Region
-from ntm_core.exceptions import DataError, InputError, UnitMismatchError
+from ntm_core.exceptions import DataError, InputError, InputErrors, UnitMismatchError
 from ntm_core.rules._model import Indicator, IndicatorKind, RuleSet, Threshold
 
 if TYPE_CHECKING:
@@ -204,7 +204,7 @@ def read_threshold_sheet(sheet: Path | str, rulebook: Rulebook) -> dict[str, dic
     number and a provenance.
 
     Raises:
-        ExceptionGroup: Of :class:`~ntm_core.exceptions.InputError`, one per
+        InputErrors: Of :class:`~ntm_core.exceptions.InputError`, one per
             problem, each naming the file, row and column.
         DataError: If the file cannot be read at all.
     """
@@ -241,9 +241,7 @@ def read_threshold_sheet(sheet: Path | str, rulebook: Rulebook) -> dict[str, dic
             crit["indicators"].append(ind)
         ind["thresholds"].append(threshold)
     if problems:
-        raise ExceptionGroup(
-            f"{source}: {len(problems)} problem(s) in the threshold sheet", problems
-        )
+        raise InputErrors(f"{source}: {len(problems)} problem(s) in the threshold sheet", problems)
     return overlays
 
 
