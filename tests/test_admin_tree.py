@@ -412,7 +412,7 @@ def test_tree_accepts_only_units_and_links():
 def test_lineage_link_values():
     assert LineageShare.from_text("Một phần") is LineageShare.PART
     assert LineageShare.from_text("WHOLE") is LineageShare.WHOLE
-    with pytest.raises(ValueError, match="share: expected 'whole' or 'part', got 'half'"):
+    with pytest.raises(ValueError, match="unknown share 'half'; expected one of whole, part"):
         LineageShare.from_text("half")
     with pytest.raises(ValueError, match="old_code: a unit code is needed"):
         LineageLink(old_code=" ", new_code="1", on=REFORM)
@@ -546,7 +546,7 @@ def test_bad_lineage_rows_are_all_reported():
         load_lineage_csv(DATA / "bad-lineage.csv")
     messages = [str(e).split(": ", 1)[1] for e in info.value.exceptions]
     assert messages == [
-        "share: expected 'whole' or 'part', got 'all'",
+        "unknown share 'all'; expected one of whole, part",
         "default: a 'part' link needs default yes or no",
         "default: expected yes or no, got 'maybe'",
         "on: the date of the reform is missing (no 'on' value and no on= given)",

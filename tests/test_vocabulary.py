@@ -159,7 +159,7 @@ def test_commune_group_from_text(text):
 
 
 def test_commune_group_rejects_four():
-    with pytest.raises(ValueError, match="expected 1, 2 or 3"):
+    with pytest.raises(ValueError, match="expected one of 1, 2, 3"):
         CommuneGroup.from_text("4")
     assert "urban" in CommuneGroup.GROUP_1.description
 

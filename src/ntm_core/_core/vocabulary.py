@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import unicodedata
 from collections.abc import Iterable, Mapping
-from typing import TypeVar
 
 import attrs
+
+from ntm_core._core.text import nfc, optional_nfc, parse_member
 
 __all__ = [
     "Citation",
@@ -24,30 +24,6 @@ __all__ = [
     "RuleLevel",
     "Tier",
 ]
-
-
-def _fold(text: str) -> str:
-    """Fold text for lenient matching: NFC, lower case, no diacritics, ``đ`` → ``d``."""
-    decomposed = unicodedata.normalize("NFD", text.strip().casefold())
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return stripped.replace("đ", "d").replace("-", "_").replace(" ", "_")
-
-
-E = TypeVar("E", bound=enum.Enum)
-
-
-def _parse_member(
-    cls: type[E], text: str, aliases: Mapping[str, E], what: str, *, folded: str
-) -> E:
-    """The member whose value, or alias, ``folded`` is; else a ValueError listing the choices."""
-    for member in cls:
-        if folded == member.value:
-            return member
-    if folded in aliases:
-        return aliases[folded]
-    choices = ", ".join(str(m.value) for m in cls)
-    msg = f"unknown {what} {text!r}; expected one of {choices}"
-    raise ValueError(msg)
 
 
 class Outcome(enum.Enum):
@@ -184,7 +160,7 @@ class RuleLevel(enum.Enum):
             "vuon": cls.GARDEN,
             "san_pham": cls.PRODUCT,
         }
-        return _parse_member(cls, text, aliases, "level", folded=_fold(text))
+        return parse_member(cls, text, aliases, "level")
 
 
 class Tier(enum.Enum):
@@ -271,7 +247,7 @@ class Tier(enum.Enum):
             "chua_dat": cls.NOT_YET,
             "none": cls.NOT_YET,
         }
-        return _parse_member(cls, text, aliases, "tier", folded=_fold(text))
+        return parse_member(cls, text, aliases, "tier")
 
 
 _TIER_RANK = {
@@ -350,14 +326,7 @@ class Region(enum.Enum):
         Raises:
             ValueError: If the text names no region.
         """
-        folded = _fold(text)
-        for member in cls:
-            names = (member.value, member.name, member.name_vi, member.name_en)
-            if folded in {_fold(n) for n in names}:
-                return member
-        choices = ", ".join(m.value for m in cls)
-        msg = f"unknown NTM region {text!r}; expected one of {choices}"
-        raise ValueError(msg)
+        return parse_member(cls, text, None, "NTM region", names=("name", "name_vi", "name_en"))
 
 
 _REGION_NAMES = {
@@ -402,14 +371,11 @@ class CommuneGroup(enum.Enum):
         Raises:
             ValueError: If the text names no group.
         """
-        folded = _fold(str(text))
-        for prefix in ("group_", "nhom_", "group", "nhom"):
-            folded = folded.removeprefix(prefix)
-        for member in cls:
-            if folded == str(member.value):
-                return member
-        msg = f"unknown commune group {text!r}; expected 1, 2 or 3"
-        raise ValueError(msg)
+        if isinstance(text, int) and not isinstance(text, bool):
+            text = str(text)
+        return parse_member(
+            cls, text, None, "commune group", prefixes=("group_", "nhom_", "group", "nhom")
+        )
 
 
 _GROUP_DESCRIPTIONS = {
@@ -456,19 +422,6 @@ class Provenance(enum.Enum):
         return order.index(self) < order.index(other)
 
 
-def _nfc_text(value: object) -> str:
-    """Strip and NFC-normalise text."""
-    return unicodedata.normalize("NFC", str(value).strip())
-
-
-def _optional_str(value: object) -> str | None:
-    """Convert to a stripped string, or ``None`` when empty."""
-    if value is None:
-        return None
-    text = unicodedata.normalize("NFC", str(value).strip())
-    return text or None
-
-
 @attrs.frozen(kw_only=True)
 class Citation:
     """Where a rule comes from: an instrument, and the place in it.
@@ -488,11 +441,11 @@ class Citation:
     .. versionadded:: 0.1.0
     """
 
-    number: str = attrs.field(converter=_nfc_text)
+    number: str = attrs.field(converter=nfc)
     date: dt.date | None = None
-    annex: str | None = attrs.field(default=None, converter=_optional_str)
-    item: str | None = attrs.field(default=None, converter=_optional_str)
-    url: str | None = attrs.field(default=None, converter=_optional_str)
+    annex: str | None = attrs.field(default=None, converter=optional_nfc)
+    item: str | None = attrs.field(default=None, converter=optional_nfc)
+    url: str | None = attrs.field(default=None, converter=optional_nfc)
 
     @number.validator
     def _check_number(self, _attribute: attrs.Attribute[str], value: str) -> None:
@@ -510,6 +463,51 @@ class Citation:
             text += f", item {self.item}"
         return text
 
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, object]) -> Citation:
+        """Build a citation from a mapping such as :meth:`to_dict` (or a TOML table) gives.
+
+        ``date`` may be a :class:`datetime.date` or ISO text; unknown keys are an error.
+
+        >>> c = Citation.from_mapping({"number": "318/QĐ-TTg", "date": "2022-03-08", "item": "10"})
+        >>> c.date, c.item
+        (datetime.date(2022, 3, 8), '10')
+
+        Raises:
+            ValueError: If the number is missing, the date is not a date, or a
+                key is not a citation field.
+
+        .. versionadded:: 0.2.0
+        """
+        unknown = sorted(str(k) for k in data if k not in _CITATION_FIELDS)
+        if unknown:
+            expected = ", ".join(_CITATION_FIELDS)
+            msg = f"unknown citation field(s) {', '.join(unknown)}; expected {expected}"
+            raise ValueError(msg)
+        number = data.get("number")
+        if number is None or not str(number).strip():
+            msg = "a citation needs an instrument number"
+            raise ValueError(msg)
+        date = data.get("date")
+        if isinstance(date, str) and date.strip():
+            try:
+                date = dt.date.fromisoformat(date.strip())
+            except ValueError:
+                msg = f"citation date: expected an ISO date such as 2022-03-08, got {date!r}"
+                raise ValueError(msg) from None
+        elif isinstance(date, dt.datetime) or not isinstance(date, dt.date | None):
+            if date != "":
+                msg = f"citation date: expected a date, got {date!r}"
+                raise ValueError(msg)
+            date = None
+        return cls(
+            number=str(number),
+            date=date,
+            annex=data.get("annex"),
+            item=data.get("item"),
+            url=data.get("url"),
+        )
+
     def to_dict(self) -> dict[str, str]:
         """A JSON-ready mapping with only the fields that are set."""
         out = {"number": self.number}
@@ -520,3 +518,6 @@ class Citation:
             if value is not None:
                 out[name] = value
         return out
+
+
+_CITATION_FIELDS = ("number", "date", "annex", "item", "url")

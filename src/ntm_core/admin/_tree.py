@@ -40,7 +40,9 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from ntm_core._core.vocabulary import RuleLevel, Tier, _fold
+from ntm_core._core.text import fold as _fold
+from ntm_core._core.text import parse_member
+from ntm_core._core.vocabulary import RuleLevel, Tier
 from ntm_core.exceptions import DataError, InputError, InputErrors
 
 __all__ = [
@@ -391,15 +393,7 @@ class LineageShare(enum.Enum):
         Raises:
             ValueError: If the text names no share.
         """
-        folded = _fold(text)
-        aliases = {"toan_bo": cls.WHOLE, "mot_phan": cls.PART}
-        for member in cls:
-            if folded == member.value:
-                return member
-        if folded in aliases:
-            return aliases[folded]
-        msg = f"share: expected 'whole' or 'part', got {text!r}"
-        raise ValueError(msg)
+        return parse_member(cls, text, {"toan_bo": cls.WHOLE, "mot_phan": cls.PART}, "share")
 
 
 def _flag(value: object, field: str) -> bool:

@@ -163,21 +163,10 @@ class CheckResult:
             observed=_from_exact(data.get("observed")),
             threshold=_from_exact(data.get("threshold")),
             selectors=dict(data.get("selectors") or {}),
-            citation=_citation_from_dict(citation) if citation else None,
+            citation=Citation.from_mapping(citation) if citation else None,
             provenance=Provenance(data["provenance"]) if data.get("provenance") else None,
             outcome=Outcome(data["outcome"]),
         )
-
-
-def _citation_from_dict(data: Mapping[str, Any]) -> Citation:
-    date = data.get("date")
-    return Citation(
-        number=data["number"],
-        date=dt.date.fromisoformat(date) if date else None,
-        annex=data.get("annex"),
-        item=data.get("item"),
-        url=data.get("url"),
-    )
 
 
 @attrs.frozen(kw_only=True)

@@ -19,7 +19,8 @@ from fractions import Fraction
 
 import attrs
 
-from ntm_core._core.vocabulary import Citation, Provenance, _fold, _parse_member
+from ntm_core._core.text import parse_member
+from ntm_core._core.vocabulary import Citation, Provenance
 from ntm_core.exceptions import InputError, RuleNotInForceError
 from ntm_core.rules import OcopScheme, OcopStarBand, Rulebook, RuleSet
 
@@ -120,7 +121,7 @@ class ProducerKind(enum.Enum):
             "khac": cls.OTHER,
             "to_hop_tac": cls.OTHER,
         }
-        return _parse_member(cls, text, aliases, "producer kind", folded=_fold(text))
+        return parse_member(cls, text, aliases, "producer kind")
 
 
 _PRODUCER_LABELS = {
@@ -167,9 +168,7 @@ class CertifyingLevel(enum.Enum):
             "tw": cls.CENTRAL,
             "national": cls.CENTRAL,
         }
-        return _parse_member(
-            cls, text, aliases, "certifying level", folded=_fold(text).removeprefix("cap_")
-        )
+        return parse_member(cls, text, aliases, "certifying level", prefixes=("cap_",))
 
 
 _CERTIFIER_LABELS = {

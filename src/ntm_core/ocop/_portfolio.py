@@ -569,13 +569,7 @@ def _parse_set(raw: Mapping[str, Any], unit: Mapping[str, Any]) -> OcopTargets:
         unit_name=str(unit["name"]),
         year=int(raw["year"]),
         targets=items,
-        citation=Citation(
-            number=citation["number"],
-            date=citation.get("date"),
-            annex=citation.get("annex"),
-            item=citation.get("item"),
-            url=citation.get("url"),
-        ),
+        citation=Citation.from_mapping(citation),
         provenance=Provenance(raw["provenance"]),
         quote=raw.get("quote"),
         source=raw.get("source"),
@@ -668,12 +662,7 @@ def progress_lines(data: Mapping[str, Any], *, lang: str = "en") -> list[str]:
     """The summary of :meth:`OcopProgress.to_dict` data (also when read back from JSON)."""
     vi = lang == "vi"
     targets = data["targets"]
-    cite = Citation(
-        number=targets["citation"]["number"],
-        date=dt.date.fromisoformat(targets["citation"]["date"])
-        if "date" in targets["citation"] else None,
-        item=targets["citation"].get("item"),
-    )  # fmt: skip
+    cite = Citation.from_mapping(targets["citation"])
     state = "" if data["final"] else (" (năm chưa kết thúc)" if vi else " (year not over)")
     if vi:
         head = f"Mục tiêu OCOP {targets['year']} của {targets['unit_name']} ({cite}){state}:"

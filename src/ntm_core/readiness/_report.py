@@ -1037,7 +1037,7 @@ def read_targets(path: str | Path) -> list[PlanTarget]:
                     minimum=int(item["minimum"]),
                     label_vi=str(item["label_vi"]),
                     label_en=str(item["label_en"]),
-                    citation=Citation(**citation) if citation else None,
+                    citation=Citation.from_mapping(citation) if citation else None,
                 )
             )
         except (KeyError, TypeError, ValueError) as err:
