@@ -517,9 +517,9 @@ def test_a_parent_spelt_two_ways_is_an_error():
 @pytest.mark.parametrize(
     ("name", "message"),
     [
-        ("empty.csv", "the file is empty"),
+        ("empty.csv", "empty file: no header row"),
         ("missing-name.csv", "missing columns 'name'"),
-        ("latin1.csv", "not UTF-8 text"),
+        ("latin1.csv", "not UTF-8"),
         ("missing-level.csv", "missing columns 'level'"),
     ],
 )

@@ -25,7 +25,6 @@ True
 from __future__ import annotations
 
 import bisect
-import csv
 import datetime as dt
 import enum
 import functools
@@ -40,6 +39,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from ntm_core._core.tables import read_table
 from ntm_core._core.text import fold as _fold
 from ntm_core._core.text import parse_member
 from ntm_core._core.vocabulary import RuleLevel, Tier
@@ -1296,22 +1296,15 @@ _NESTED_COLUMNS = frozenset(
 )
 
 
-def _read_rows(path: str | os.PathLike[str]) -> tuple[str, list[str], list[dict[str, str]]]:
-    """Read a UTF-8 CSV file into its header and rows of stripped cells."""
+def _read_rows(
+    path: str | os.PathLike[str],
+) -> tuple[str, list[str], list[tuple[int, dict[str, str]]]]:
+    """Read a units or lineage file into its header and numbered rows of stripped cells."""
     source = os.fspath(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DataError(f"not UTF-8 text ({exc.reason})", source=source) from None
-    reader = csv.DictReader(text.splitlines())
-    if not reader.fieldnames:
-        raise DataError("the file is empty; expected a header row", source=source)
-    header = [name.strip() for name in reader.fieldnames]
-    rows = [
-        {key.strip(): (value or "").strip() for key, value in row.items() if key is not None}
-        for row in reader
-    ]
-    return source, header, rows
+    table = read_table(Path(path), source)
+    if table.problems:
+        _raise_all(source, table.problems)
+    return source, table.header, list(table.text_rows())
 
 
 def _raise_all(source: str, errors: list[InputError]) -> None:
@@ -1373,7 +1366,7 @@ def load_units_csv(
     if not nested:
         flat: list[AdminUnit] = []
         errors: list[InputError] = []
-        for number, row in enumerate(rows, start=2):
+        for number, row in rows:
             try:
                 flat.append(AdminUnit.from_mapping({**row, **dates}))
             except ValueError as exc:
@@ -1384,7 +1377,7 @@ def load_units_csv(
 
 
 def _nested_units(
-    source: str, rows: list[dict[str, str]], dates: Mapping[str, object]
+    source: str, rows: list[tuple[int, dict[str, str]]], dates: Mapping[str, object]
 ) -> tuple[AdminUnit, ...]:
     """Units of a nested file: provinces, then districts, then communes."""
     parents: dict[str, AdminUnit] = {}
@@ -1406,7 +1399,7 @@ def _nested_units(
                 )
             )
 
-    for number, row in enumerate(rows, start=2):
+    for number, row in rows:
         try:
             province_code = row.get("province_code", "")
             province = {"code": province_code, "name": row.get("province_name", "")}
@@ -1460,7 +1453,7 @@ def load_lineage_csv(
         raise DataError(msg, source=source)
     links: list[LineageLink] = []
     errors: list[InputError] = []
-    for number, row in enumerate(rows, start=2):
+    for number, row in rows:
         try:
             links.append(LineageLink.from_mapping(row, on=on))
         except ValueError as exc:

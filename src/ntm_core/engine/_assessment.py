@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 
+from ntm_core._core.numbers import json_exact, number_text
 from ntm_core._core.vocabulary import Citation, Outcome, Provenance, RuleLevel, Tier
 from ntm_core._version import __version__
 from ntm_core.rules._model import Comparator
@@ -47,26 +48,11 @@ def _strings(value: Iterable[str]) -> tuple[str, ...]:
 
 
 def _number_text(value: Fraction) -> str:
-    """A decimal rendering: exact when the fraction terminates, else 6 significant digits."""
-    if value.denominator == 1:
-        return str(value.numerator)
-    den = value.denominator
-    while den % 2 == 0:
-        den //= 2
-    while den % 5 == 0:
-        den //= 5
-    if den == 1:
-        text = f"{float(value):.12f}".rstrip("0").rstrip(".")
-        if Fraction(text) == value:
-            return text
-    return f"{float(value):.6g}"
+    """A decimal rendering: exact when it has at most 12 decimals, else 6 significant digits."""
+    return number_text(value, significant=6)
 
 
-def _exact_text(value: Fraction | bool | None) -> str | bool | None:  # noqa: FBT001 - a converter
-    """JSON form of an exact value: ``"45"``, ``"91/2"``, ``true`` or ``null``."""
-    if value is None or isinstance(value, bool):
-        return value
-    return str(value)
+_exact_text = json_exact
 
 
 def _from_exact(value: object) -> Fraction | bool | None:

@@ -15,23 +15,27 @@ per file (a plain decimal by splitting its digits, anything else through
 from __future__ import annotations
 
 import contextlib
-import csv
 import enum
-import io
-import json
-import math
-import numbers
 import os
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
+from ntm_core._core.numbers import (
+    BOUNDS,
+    INT64_SAFE,
+    MAX_DIGITS,
+    NumberError,
+    exact,
+    parse_number,
+)
+from ntm_core._core.tables import Table, read_table, records_table
+from ntm_core._core.text import nfc as _nfc
 from ntm_core.engine._catalog import IndicatorCatalog
 from ntm_core.engine._observations import ATTRIBUTES, Column, Observations
 from ntm_core.exceptions import (
@@ -60,10 +64,8 @@ _LONG_EXPECTED = "unit_code, period, indicator, value[, unit][, source]"
 
 # Years outside this range are typing errors, not assessment periods.
 _FIRST_YEAR, _LAST_YEAR = 1900, 2100
-# Decimals are parsed exactly; an exponent beyond this is a typing error (and
-# would build a huge integer).
-_MAX_ADJUSTED = 30
-_INT64_SAFE = 2**62
+# Longer cells go to the careful parser, which bounds every number's size.
+_FAST_LENGTH = MAX_DIGITS
 IntArray = npt.NDArray[np.int64] | npt.NDArray[np.object_]
 _POWERS_OF_TEN = tuple(10**k for k in range(31))
 
@@ -91,268 +93,6 @@ _HEADER_UNIT = re.compile(r"^(?P<name>.*?)\s*\[(?P<unit>[^\[\]]*)\]$", re.DOTALL
 _YEAR = re.compile(r"^\d{4}$")
 _COUNTS = re.compile(r"^([-+]?\d+)\s*/\s*([-+]?\d+)$")
 _NUMBER_AND_UNIT = re.compile(r"^([-+]?[\d.,]*\d(?:[eE][-+]?\d+)?)\s*(.*)$", re.DOTALL)
-_POINT_GROUPED = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?:[eE][-+]?\d+)?$")
-_COMMA_GROUPED = re.compile(r"^[-+]?\d{1,3}(?:\.\d{3})+(?:,\d+)?(?:[eE][-+]?\d+)?$")
-
-
-def _nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text.strip())
-
-
-# ---------------------------------------------------------------- tables
-
-
-class _Table:
-    """A header and its cells, column by column, from any format.
-
-    ``rows`` holds the number users see for each data row: the spreadsheet
-    row (header = 1) for CSV and Excel, the 1-based position for JSON and
-    records. ``header_row`` is 1 for files with a header row, else ``None``.
-    """
-
-    __slots__ = ("columns", "header", "header_row", "problems", "rows", "source")
-
-    def __init__(
-        self,
-        *,
-        header: list[str],
-        columns: list[Sequence[object]],
-        rows: list[int],
-        header_row: int | None,
-        source: str | None,
-        problems: list[InputError] | None = None,
-    ) -> None:
-        self.header = header
-        self.columns = columns
-        self.rows = rows
-        self.header_row = header_row
-        self.source = source
-        self.problems: list[InputError] = problems if problems is not None else []
-
-
-def _read_table(path: Path, source: str) -> _Table:
-    """Read a CSV, JSON or XLSX file into a :class:`_Table`."""
-    suffix = path.suffix.lower()
-    if suffix not in {".csv", ".tsv", ".txt", ".json", ".xlsx"}:
-        raise DataError(
-            f"unsupported file type {path.suffix!r}; expected .csv, .json or .xlsx",
-            source=source,
-        )
-    if suffix == ".xlsx":
-        return _xlsx_table(path, source)
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise DataError(f"cannot read the file: {err.strerror}", source=source) from None
-    text = _decode(data, source)
-    if suffix == ".json":
-        return _json_table(text, source)
-    return _csv_table(text, source)
-
-
-def _decode(data: bytes, source: str) -> str:
-    """UTF-8 text (a byte-order mark is fine), or a :class:`DataError` saying how to fix it."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        row = data.count(b"\n", 0, err.start) + 1
-        raise DataError(
-            f"not UTF-8 (byte 0x{data[err.start]:02x} in row {row}); "
-            "save the file as 'CSV UTF-8' (Excel: Save As → CSV UTF-8)",
-            source=source,
-            row=row,
-        ) from None
-
-
-def _delimiter(first_line: str) -> str:
-    """The delimiter of a CSV file: whichever of ``,``, ``;`` and tab the header uses most.
-
-    Spreadsheets in a decimal-comma locale (Vietnamese Excel) write ``;``.
-    """
-    counts = {d: first_line.count(d) for d in (",", ";", "\t")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
-
-
-def _csv_records(text: str, delimiter: str, source: str) -> list[list[str]]:
-    """Split CSV text into records; plain files (no quotes, no bare CR) take a fast path."""
-    if '"' not in text and "\r" not in text.replace("\r\n", ""):
-        return [line.split(delimiter) for line in text.replace("\r\n", "\n").split("\n")]
-    try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as err:
-        raise DataError(f"not a readable CSV file: {err}", source=source) from None
-
-
-def _csv_table(text: str, source: str) -> _Table:
-    if not text.strip():
-        raise DataError("empty file: no header row", source=source)
-    records = _csv_records(text, _delimiter(text.split("\n", 1)[0]), source)
-    header = [_nfc(name) for name in records[0]]
-    width = len(header)
-    problems: list[InputError] = []
-    rows: list[int] = []
-    data: list[list[str]] = []
-    for number, record in enumerate(records[1:], start=2):
-        cells = record
-        if len(cells) != width or not any(cells):
-            if not any(cell.strip() for cell in cells):
-                continue  # blank lines (often at the end of exported sheets)
-            if len(cells) < width:
-                cells = cells + [""] * (width - len(cells))
-            elif len(cells) > width:
-                if any(cell.strip() for cell in cells[width:]):
-                    problems.append(
-                        InputError(
-                            f"the row has {len(cells)} cells but the header has {width} columns",
-                            source=source,
-                            row=number,
-                        )
-                    )
-                cells = cells[:width]
-        rows.append(number)
-        data.append(cells)
-    if not data:
-        raise DataError("no data rows below the header", source=source)
-    columns: list[Sequence[object]] = list(zip(*data, strict=True))
-    return _Table(
-        header=header, columns=columns, rows=rows, header_row=1, source=source, problems=problems
-    )
-
-
-def _load_json(text: str, source: str) -> object:
-    """Parse JSON exactly (decimals stay Decimal; NaN and Infinity are refused)."""
-
-    def reject_constant(name: str) -> object:
-        raise ValueError(f"{name} is not a number")
-
-    try:
-        return json.loads(text, parse_float=Decimal, parse_constant=reject_constant)
-    except json.JSONDecodeError as err:
-        raise DataError(
-            f"unreadable JSON: {err.msg} (line {err.lineno}, column {err.colno})", source=source
-        ) from None
-    except (ValueError, RecursionError) as err:
-        raise DataError(f"unreadable JSON: {err}", source=source) from None
-
-
-def _json_table(text: str, source: str) -> _Table:
-    document = _load_json(text, source)
-    if isinstance(document, dict) and "observations" in document:
-        document = document["observations"]
-    if not isinstance(document, list):
-        raise DataError(
-            'expected a list of objects, or {"observations": [...]}, '
-            f"got a JSON {type(document).__name__}",
-            source=source,
-        )
-    if not document:
-        raise DataError("no observations: the list is empty", source=source)
-    return _records_table(document, source=source)
-
-
-def _records_table(records: Iterable[object], *, source: str | None) -> _Table:
-    """A table from mappings of column name to value (JSON objects or Python dicts)."""
-    problems: list[InputError] = []
-    names: dict[str, int] = {}
-    header: list[str] = []
-    rows: list[int] = []
-    cells: list[list[object]] = []
-    for number, record in enumerate(records, start=1):
-        rows.append(number)
-        values: list[object] = [None] * len(header)
-        if not isinstance(record, Mapping):
-            problems.append(
-                InputError(
-                    "expected an object mapping column names to values, "
-                    f"got {type(record).__name__}",
-                    source=source,
-                    row=number,
-                    value=record,
-                )
-            )
-        else:
-            for raw, value in record.items():
-                if not isinstance(raw, str):
-                    problems.append(
-                        InputError(
-                            f"column names must be text, got {raw!r}",
-                            source=source,
-                            row=number,
-                            value=raw,
-                        )
-                    )
-                    continue
-                index = names.get(raw)
-                if index is None:
-                    index = names[raw] = len(header)
-                    header.append(_nfc(raw))
-                    values.append(None)
-                values[index] = tuple(value) if isinstance(value, list) else value
-        cells.append(values)
-    if not rows:
-        raise DataError("no observations: there are no records", source=source)
-    width = len(header)
-    columns: list[Sequence[object]] = [
-        [row[j] if j < len(row) else None for row in cells] for j in range(width)
-    ]
-    return _Table(
-        header=header, columns=columns, rows=rows, header_row=None, source=source, problems=problems
-    )
-
-
-def _xlsx_table(path: Path, source: str) -> _Table:
-    try:
-        import openpyxl
-    except ImportError:
-        raise DataError(
-            "reading .xlsx files needs openpyxl: pip install 'ntm-core[excel]'", source=source
-        ) from None
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    # openpyxl reports a corrupt or non-Excel file with several exception types.
-    except Exception as err:  # noqa: BLE001
-        raise DataError(f"not a readable Excel file: {err}", source=source) from None
-    try:
-        records = [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
-    finally:
-        book.close()
-    if not records or not any(cell is not None for cell in records[0]):
-        raise DataError("empty file: no header row", source=source)
-    problems: list[InputError] = []
-    header: list[str] = []
-    kept: list[int] = []
-    for index, cell in enumerate(records[0]):
-        if isinstance(cell, float):
-            # Excel turns a typed "17.10" into 17.1, another indicator's code.
-            problems.append(
-                InputError(
-                    "a column name that Excel stored as a number is ambiguous "
-                    "(17.10 becomes 17.1); format the header cells as text",
-                    source=source,
-                    row=1,
-                    column=f"#{index + 1}",
-                    value=cell,
-                )
-            )
-            continue
-        kept.append(index)
-        header.append("" if cell is None else _nfc(str(cell)))
-    width = len(records[0])
-    rows: list[int] = []
-    data: list[list[object]] = []
-    for number, record in enumerate(records[1:], start=2):
-        if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in record):
-            continue
-        rows.append(number)
-        padded = record + [None] * (width - len(record))
-        data.append([padded[i] for i in kept])
-    if not data:
-        raise DataError("no data rows below the header", source=source)
-    columns: list[Sequence[object]] = list(zip(*data, strict=True))
-    return _Table(
-        header=header, columns=columns, rows=rows, header_row=1, source=source, problems=problems
-    )
 
 
 # ---------------------------------------------------------------- cells
@@ -377,29 +117,15 @@ def _problem(
 
 
 def _exact(value: object) -> Fraction | None:
-    """An exact fraction for an int, Fraction, Decimal or finite float (not bool); else ``None``."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, numbers.Rational):
-        return Fraction(int(value.numerator), int(value.denominator))
-    if isinstance(value, Decimal):
-        return Fraction(value) if value.is_finite() else None
-    if isinstance(value, numbers.Real):
-        number = float(value)
-        # repr is the shortest decimal that round-trips: 0.1 stays 1/10.
-        return Fraction(Decimal(repr(number))) if math.isfinite(number) else None
-    return None
+    """An exact fraction for a number (not bool); ``None`` if not a number.
 
-
-def _decimal_ratio(text: str) -> tuple[int, int] | None:
-    """``text`` (a plain decimal with ``.``) as an exact reduced ratio, or ``None``."""
+    Raises:
+        _CellError: If the number is not finite or out of bounds.
+    """
     try:
-        number = Decimal(text)
-    except InvalidOperation:
-        return None
-    if not number.is_finite() or abs(number.adjusted()) > _MAX_ADJUSTED:
-        return None
-    return number.as_integer_ratio()
+        return exact(value)
+    except NumberError as err:
+        raise _CellError("a number", err.reason) from None
 
 
 def _whole(value: object) -> int | None:
@@ -738,6 +464,8 @@ class _ColumnReader:
 
         The pair may not be in lowest terms; :func:`_column` reduces whole columns.
         """
+        if len(text) > _FAST_LENGTH:
+            return None
         point = text.find(self._separator)
         try:
             if point < 0:
@@ -756,6 +484,8 @@ class _ColumnReader:
 
     def _fast_counts(self, text: str) -> tuple[int, int] | None:
         """Valid counts (``850/1000``) as a share; else ``None`` (the slow path says why)."""
+        if len(text) > _FAST_LENGTH:
+            return None
         top, _, bottom = text.partition("/")
         try:
             # int() allows the blanks around "850 / 1000" and rejects anything else.
@@ -811,6 +541,8 @@ class _ColumnReader:
     def _magnitude_text(
         self, text: str, factor: tuple[int, int]
     ) -> tuple[tuple[int, int], tuple[int, int]]:
+        if len(text) > 4 * MAX_DIGITS:
+            raise _CellError(self.expected, f"too long: {BOUNDS}")
         counts = _COUNTS.match(text) if "/" in text else None
         if counts is not None:
             return self._counts(int(counts.group(1)), int(counts.group(2))), (1, 1)
@@ -823,33 +555,11 @@ class _ColumnReader:
 
     def _number(self, text: str) -> tuple[int, int]:
         """A decimal with separators as the file uses them, exactly."""
-        if self.decimal_comma:
-            if text.count(",") > 1:
-                raise _CellError(
-                    self.expected,
-                    "this file uses decimal commas; pass decimal_comma=False "
-                    "if ',' groups thousands (1,234.5)",
-                )
-            if "." in text:
-                if not _COMMA_GROUPED.match(text):
-                    raise _CellError(
-                        self.expected,
-                        "this file uses decimal commas: '.' may only group thousands (1.234,5)",
-                    )
-                text = text.replace(".", "")
-            text = text.replace(",", ".")
-        elif "," in text:
-            if not _POINT_GROUPED.match(text):
-                raise _CellError(
-                    self.expected,
-                    "',' is not the decimal separator of this file; "
-                    "pass decimal_comma=True if it uses decimal commas",
-                )
-            text = text.replace(",", "")
-        pair = _decimal_ratio(text)
-        if pair is None:
-            raise _CellError(self.expected, "not a number")
-        return pair
+        try:
+            value = parse_number(text, decimal_comma=self.decimal_comma)
+        except NumberError as err:
+            raise _CellError(self.expected, _separator_hint(err.reason)) from None
+        return value.numerator, value.denominator
 
     def _counts(self, numerator: object, denominator: object) -> tuple[int, int]:
         """``numerator/denominator`` counts as a share, in the canonical unit."""
@@ -871,6 +581,23 @@ class _ColumnReader:
         return _problem(error, source=self.source, row=row, column=self.column, value=value)
 
 
+def _separator_hint(reason: str) -> str:
+    """The parser's reason, with the reader's option that fixes a separator mix-up."""
+    if "decimal comma" in reason or "group thousands" in reason:
+        return (
+            "this file uses decimal commas; pass decimal_comma=False "
+            "if ',' groups thousands (1,234.5)"
+            if "more than one" in reason
+            else f"this file uses decimal commas: {reason.removeprefix('with decimal commas, ')}"
+        )
+    if "decimal separator" in reason:
+        return (
+            "',' is not the decimal separator of this file; "
+            "pass decimal_comma=True if it uses decimal commas"
+        )
+    return reason
+
+
 # ---------------------------------------------------------------- columns
 
 
@@ -881,7 +608,7 @@ def _int_array(values: Sequence[int]) -> IntArray:
     except OverflowError:
         pass
     else:
-        if not len(array) or int(np.abs(array).max()) < _INT64_SAFE:
+        if not len(array) or int(np.abs(array).max()) < INT64_SAFE:
             return array
     exact = np.empty(len(values), dtype=object)
     exact[:] = list(values)
@@ -961,7 +688,7 @@ class _Builder:
 
     def __init__(
         self,
-        table: _Table,
+        table: Table,
         *,
         catalog: IndicatorCatalog,
         decimal_comma: bool | None,
@@ -1430,7 +1157,7 @@ def read_observations(
     """
     file = Path(path)
     source = os.fspath(path)
-    table = _read_table(file, source)
+    table = read_table(file, source)
     return _Builder(
         table, catalog=catalog, decimal_comma=decimal_comma, units=_units_table(units)
     ).build()
@@ -1468,14 +1195,14 @@ def observations_from_records(
 
     .. versionadded:: 0.1.0
     """
-    table = _records_table(records, source=source)
+    table = records_table(records, source=source)
     return _Builder(
         table, catalog=catalog, decimal_comma=decimal_comma, units=_units_table(units)
     ).build()
 
 
 def _units_row(
-    table: _Table, index_of: Mapping[str, int], position: int, problems: list[InputError]
+    table: Table, index_of: Mapping[str, int], position: int, problems: list[InputError]
 ) -> dict[str, str]:
     """The non-empty code and attributes of one row of a units file."""
     values: dict[str, str] = {}
@@ -1517,7 +1244,7 @@ def read_units(path: str | os.PathLike[str]) -> dict[str, dict[str, str]]:
     .. versionadded:: 0.1.0
     """
     source = os.fspath(path)
-    table = _read_table(Path(path), source)
+    table = read_table(Path(path), source)
     problems: list[InputError] = list(table.problems)
     folded = [name.casefold() for name in table.header]
     index_of: dict[str, int] = {}

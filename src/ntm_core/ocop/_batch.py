@@ -19,6 +19,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from ntm_core._core.numbers import json_number
 from ntm_core.exceptions import InputError, InputErrors
 from ntm_core.ocop._model import (
     RULESET_KEY,
@@ -27,7 +28,6 @@ from ntm_core.ocop._model import (
     OcopRating,
     check_product,
     edition_for,
-    json_number,
     scheme_of,
 )
 from ntm_core.rules import Rulebook, RuleSet

@@ -17,9 +17,11 @@ from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
+from ntm_core._core.numbers import decimal_text
+from ntm_core._core.tables import decode as _decode
+from ntm_core._core.tables import load_json as _load_json
 from ntm_core.exceptions import DataError, InputError, InputErrors
-from ntm_core.io._observations_io import _decode, _load_json
-from ntm_core.ocop._model import COLUMNS, REQUIRED_COLUMNS, OcopProduct, decimal_text, parse_row
+from ntm_core.ocop._model import COLUMNS, REQUIRED_COLUMNS, OcopProduct, parse_row
 
 __all__ = ["PRODUCTS_SCHEMA", "read_products", "write_products"]
 

@@ -19,6 +19,7 @@ from fractions import Fraction
 
 import attrs
 
+from ntm_core._core.numbers import decimal_text, json_number
 from ntm_core._core.text import parse_member
 from ntm_core._core.vocabulary import Citation, Provenance
 from ntm_core.exceptions import InputError, RuleNotInForceError
@@ -216,36 +217,6 @@ def _exact(value: object) -> Fraction:
         return Fraction(value)
     msg = f"expected an exact number (int, Decimal or Fraction), got {value!r}"
     raise TypeError(msg)
-
-
-def decimal_text(value: Fraction) -> str:
-    """A score as exact text: ``"29.9"``, ``"30"``, or ``"1/3"`` when no decimal is exact.
-
-    >>> decimal_text(Fraction(299, 10)), decimal_text(Fraction(30)), decimal_text(Fraction(1, 3))
-    ('29.9', '30', '1/3')
-    """
-    if value.denominator == 1:
-        return str(value.numerator)
-    rest = value.denominator
-    for prime in (2, 5):
-        while rest % prime == 0:
-            rest //= prime
-    if rest != 1:
-        return f"{value.numerator}/{value.denominator}"
-    places = 0
-    while (value * 10**places).denominator != 1:
-        places += 1
-    scaled = abs(value.numerator * 10**places // value.denominator)
-    digits = str(scaled).rjust(places + 1, "0")
-    sign = "-" if value < 0 else ""
-    return f"{sign}{digits[:-places]}.{digits[-places:]}"
-
-
-def json_number(value: Fraction) -> int | float:
-    """A score for JSON: an int when whole, else the nearest float."""
-    if value.denominator == 1:
-        return value.numerator
-    return value.numerator / value.denominator
 
 
 # ---------------------------------------------------------------- parsing helpers

@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
+from ntm_core._core.numbers import number_text
 from ntm_core._core.vocabulary import Outcome, RuleLevel, Tier
-from ntm_core.engine._assessment import _number_text
 from ntm_core.readiness._report import ProvinceReadiness
 
 __all__ = ["readiness_html", "readiness_markdown", "readiness_text", "readiness_to_dict"]
@@ -21,10 +21,7 @@ def _num(value: object, unit: str | None = None) -> str:
         return "?"
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, Fraction):
-        text = _number_text(value) if value.denominator == 1 else f"{float(value):.1f}"
-    else:
-        text = str(value)
+    text = number_text(value, places=1) if isinstance(value, Fraction) else str(value)
     if unit == "percent":
         return f"{text}%"
     return f"{text} {unit.replace('**2', '²').replace(' / ', '/')}" if unit else text

@@ -981,7 +981,7 @@ def read_recognitions(path: str | Path) -> list[Recognition]:
     import csv
     import io
 
-    from ntm_core.io._observations_io import _decode
+    from ntm_core._core.tables import decode as _decode
 
     source = str(path)
     try:

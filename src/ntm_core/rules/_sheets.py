@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ntm_core._core.numbers import decimal_text, number_text
+from ntm_core._core.tables import read_table
 from ntm_core._core.vocabulary import CommuneGroup, Provenance, Region
 from ntm_core.exceptions import DataError, InputError, InputErrors, UnitMismatchError
 from ntm_core.rules._model import Indicator, IndicatorKind, RuleSet, Threshold
@@ -46,9 +48,7 @@ def _number_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, Fraction):
-        if value.denominator == 1:
-            return str(value.numerator)
-        return format(value.numerator / value.denominator, "g")
+        return number_text(value, significant=6)
     return str(value)
 
 
@@ -168,31 +168,16 @@ def _write_xlsx(target: Path, rows: list[dict[str, str]]) -> None:
     tmp.replace(target)
 
 
-def _read_rows(path: Path) -> list[dict[str, str]]:
-    if path.suffix.lower() == ".xlsx":
-        try:
-            import openpyxl
-        except ImportError:
-            msg = "reading .xlsx needs openpyxl: pip install 'ntm-core[excel]'"
-            raise DataError(msg, source=str(path)) from None
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        values = [
-            ["" if c is None else str(c) for c in row]
-            for row in book.active.iter_rows(values_only=True)
-        ]
-        if not values:
-            raise DataError("the sheet is empty", source=str(path))
-        header = [h.strip() for h in values[0]]
-        return [dict(zip(header, row, strict=False)) for row in values[1:]]
+def _read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        msg = f"the file is not UTF-8 (byte {err.start}); save it as CSV UTF-8"
-        raise DataError(msg, source=str(path)) from None
-    if not text.strip():
-        raise DataError("the file is empty", source=str(path))
-    reader = csv.DictReader(io.StringIO(text))
-    return [{(k or "").strip(): (v or "") for k, v in row.items()} for row in reader]
+        table = read_table(path, str(path))
+    except DataError as err:
+        if "no data rows" in err.message:
+            return []  # a header alone: nothing filled in
+        raise
+    if table.problems:
+        raise InputErrors(f"{path}: {len(table.problems)} problem(s)", table.problems)
+    return list(table.text_rows())
 
 
 def read_threshold_sheet(sheet: Path | str, rulebook: Rulebook) -> dict[str, dict[str, Any]]:
@@ -216,14 +201,14 @@ def read_threshold_sheet(sheet: Path | str, rulebook: Rulebook) -> dict[str, dic
         raise DataError(f"cannot read the sheet: {err.strerror}", source=source) from None
     problems: list[Exception] = []
     if rows:
-        missing = [c for c in _REQUIRED if c not in rows[0]]
+        missing = [c for c in _REQUIRED if c not in rows[0][1]]
         if missing:
             raise DataError(
                 f"missing column(s) {', '.join(missing)}; expected {', '.join(SHEET_COLUMNS)}",
                 source=source,
             )
     overlays: dict[str, dict[str, Any]] = {}
-    for number, row in enumerate(rows, start=2):
+    for number, row in rows:
         if not row.get("value", "").strip():
             continue
         parsed = _SheetRow(row=row, number=number, source=source, problems=problems).parse(rulebook)
@@ -321,7 +306,7 @@ class _SheetRow:
                 column, f"expected a value in {indicator.unit}, got {raw!r} {unit!r}: {err.reason}"
             )
             return None
-        return value.numerator if value.denominator == 1 else _fraction_text(value)
+        return value.numerator if value.denominator == 1 else decimal_text(value)
 
     def selectors(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -368,12 +353,3 @@ class _SheetRow:
             choices = ", ".join(p.value for p in Provenance)
             self.bad("provenance", f"expected one of {choices}, got {text!r}")
             return None
-
-
-def _fraction_text(value: Fraction) -> str:
-    """An exact decimal string for a fraction with a terminating decimal expansion."""
-    from decimal import Decimal, localcontext
-
-    with localcontext() as ctx:
-        ctx.prec = 50
-        return str((Decimal(value.numerator) / Decimal(value.denominator)).normalize())
