@@ -51,7 +51,7 @@ def test_decimal_comma():
 
 
 def test_comma_without_decimal_comma_is_rejected():
-    with pytest.raises(UnitMismatchError, match="not a number"):
+    with pytest.raises(UnitMismatchError, match="not the decimal separator"):
         to_canonical("45,5", INCOME, field="x")
 
 
@@ -137,3 +137,13 @@ def test_vnd_and_million_vnd_agree_exactly(value):
     in_million = to_canonical(f"{value} triệu đồng/người/năm", INCOME, field="x")
     in_vnd = to_canonical(f"{value * 1_000_000} đồng/người/năm", INCOME, field="x")
     assert in_million == in_vnd == Fraction(value)
+
+
+def test_huge_numbers_are_refused_within_a_second():
+    import time
+
+    start = time.perf_counter()
+    for text in ("1e999999999", "1e999999", "9" * 5000):
+        with pytest.raises(UnitMismatchError, match=r"out of range|too long|not a number"):
+            to_canonical(text, "percent", field="x")
+    assert time.perf_counter() - start < 1

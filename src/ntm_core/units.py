@@ -40,13 +40,12 @@ The registry is created on first use, so ``import ntm_core`` stays fast.
 from __future__ import annotations
 
 import functools
-import math
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from fractions import Fraction
-from numbers import Rational
 from typing import TYPE_CHECKING
 
+from ntm_core._core.numbers import NumberError, exact, parse_number
 from ntm_core.exceptions import UnitMismatchError
 
 if TYPE_CHECKING:
@@ -75,6 +74,7 @@ _PHRASES = (
 )
 _BARE_SCALES = {"triệu": "triệu_đồng", "tỷ": "tỷ_đồng", "tỉ": "tỉ_đồng"}
 _SUPERSCRIPTS = str.maketrans({"²": "**2", "³": "**3"})
+_MAX_TEXT = 1000  # longer text is no number with a unit
 _NUMBER = re.compile(r"^\s*([-+]?[\d.,\s]*\d(?:[eE][-+]?\d+)?)\s*(.*)$", re.DOTALL)
 
 
@@ -137,34 +137,6 @@ def parse_unit(text: str) -> pint.Unit:
     ):
         msg = f"{text!r} is not a unit ntm_core knows"
         raise ValueError(msg) from None
-
-
-def _exact(number: object) -> Fraction | None:
-    """An exact fraction for an int, Fraction, Decimal or finite float; else ``None``."""
-    if isinstance(number, bool):
-        return None
-    if isinstance(number, int | Fraction | Rational):
-        return Fraction(int(number.numerator), int(number.denominator))
-    if isinstance(number, Decimal):
-        return Fraction(number) if number.is_finite() else None
-    if isinstance(number, float):
-        # repr gives the shortest decimal that round-trips: 0.1 stays 1/10.
-        return Fraction(Decimal(repr(number))) if math.isfinite(number) else None
-    return None
-
-
-def _parse_number(text: str, *, decimal_comma: bool) -> Fraction | None:
-    """Parse ``"45"``, ``"45.5"``, ``"45,5"`` (with ``decimal_comma``), ``"1e3"`` exactly."""
-    cleaned = text.replace(" ", "").replace("\u00a0", "")
-    if decimal_comma:
-        cleaned = cleaned.replace(".", "").replace(",", ".")
-    elif "," in cleaned:
-        return None
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        return None
-    return Fraction(value) if value.is_finite() else None
 
 
 def _factor(from_unit: pint.Unit, to_unit: pint.Unit) -> Fraction:
@@ -239,23 +211,26 @@ def _split_value(value: object, *, decimal_comma: bool) -> tuple[Fraction | None
     """Split a value into an exact magnitude and the unit written with it.
 
     Returns ``(magnitude, unit_text)``; the unit text is empty for a bare
-    number. When the value cannot be read, returns ``(None, reason)``.
+    number. When the value cannot be read, returns ``(None, reason)``; numbers
+    beyond the bounds of :mod:`ntm_core._core.numbers` are refused at once.
     """
-    magnitude = _exact(value)
-    if magnitude is not None:
-        return magnitude, ""
-    if isinstance(value, str):
-        match = _NUMBER.match(value)
-        if match is None:
-            return None, "not a number"
-        magnitude = _parse_number(match.group(1), decimal_comma=decimal_comma)
-        return (
-            (magnitude, match.group(2).strip()) if magnitude is not None else (None, "not a number")
-        )
-    if hasattr(value, "magnitude") and hasattr(value, "units"):
-        # A pint quantity, possibly from another registry: re-read it through ours.
-        magnitude = _exact(value.magnitude)
-        if magnitude is None:
-            return None, "not a finite number"
-        return magnitude, str(value.units)
+    try:
+        magnitude = exact(value)
+        if magnitude is not None:
+            return magnitude, ""
+        if isinstance(value, str):
+            match = _NUMBER.match(value) if len(value) <= _MAX_TEXT else None
+            if match is None:
+                return None, "not a number"
+            number = parse_number(
+                match.group(1), decimal_comma=decimal_comma, grouping=decimal_comma
+            )
+            return number, match.group(2).strip()
+        if hasattr(value, "magnitude") and hasattr(value, "units"):
+            # A pint quantity, possibly from another registry: re-read it through ours.
+            magnitude = exact(value.magnitude)
+            if magnitude is not None:
+                return magnitude, str(value.units)
+    except NumberError as err:
+        return None, err.reason
     return None, "not a finite number"
