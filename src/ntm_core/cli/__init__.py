@@ -23,7 +23,8 @@ from ntm_core.exceptions import InputError, NtmCoreError, RuleNotInForceError
 from ntm_core.rules._model import Selection, Threshold
 
 if TYPE_CHECKING:
-    from ntm_core.engine import BatchResult, Ladder, Observations
+    from ntm_core.engine import BatchResult, IndicatorCatalog, Ladder, Observations
+    from ntm_core.readiness import PlanTarget, ProvinceReadiness, YearResults
     from ntm_core.rules import Rulebook, RuleSet
 
 __all__ = ["main"]
@@ -191,20 +192,46 @@ def _parse_level(text: str) -> RuleLevel:
         raise argparse.ArgumentTypeError(str(err)) from None
 
 
+def _catalog(book: Rulebook, editions: Sequence[RuleSet]) -> IndicatorCatalog:
+    """The indicators of ``editions`` (they win legal codes), then of every other edition.
+
+    A file covering several periods holds the indicators of each period's
+    rule sets; those of editions not in force are read and left unused.
+    """
+    from ntm_core.engine import IndicatorCatalog
+
+    return IndicatorCatalog.from_editions([*editions, *book])
+
+
+def _sample_inputs(args: argparse.Namespace, book: Rulebook) -> tuple[Rulebook, Path]:
+    """The rules and observations of ``args``: the bundled sample's when DATA is not given."""
+    from ntm_core.datasets import HA_TINH_DIR
+
+    if args.data is not None:
+        return book, Path(args.data)
+    if args.scope is None:
+        args.scope = "ha-tinh"
+    sheet = HA_TINH_DIR / "sample-thresholds.csv"
+    return book.with_thresholds(sheet), HA_TINH_DIR / "sample-observations.csv"
+
+
 def _load_assessment_inputs(args: argparse.Namespace) -> tuple[Rulebook, Ladder, Observations]:
     """Rules, ladder and observations (of the period assessed) for assess/explain."""
     from ntm_core.engine import Ladder
     from ntm_core.io import read_observations
 
-    book = _rulebook(args)
-    ladder = Ladder.for_level(book, level=args.level, on=args.on, scope=args.scope)
-    observations = read_observations(args.data, catalog=ladder.catalog(), units=args.units)
+    book, data = _sample_inputs(args, _rulebook(args))
+    scope = args.scope or "vn"
+    ladder = Ladder.for_level(book, level=args.level, on=args.on, scope=scope)
+    extra = (ladder.recognition,) if ladder.recognition is not None else ()
+    catalog = _catalog(book, [*ladder.rungs, *extra])
+    observations = read_observations(data, catalog=catalog, units=args.units)
     periods = sorted(set(observations.periods))
     if args.period is not None:
         if args.period not in periods:
             found = ", ".join(map(str, periods))
             msg = f"no observations for period {args.period}; the data has {found}"
-            raise InputError(msg, source=str(args.data), column="period", value=args.period)
+            raise InputError(msg, source=str(data), column="period", value=args.period)
         observations = observations.for_period(args.period)
     elif len(periods) > 1:
         usable = [p for p in periods if p <= args.on.year] or periods
@@ -329,7 +356,7 @@ def _cmd_explain(args: argparse.Namespace, out: TextIO) -> int:
         row = observations.row_of(args.unit)
     except KeyError as err:
         raise InputError(
-            str(err.args[0]), source=str(args.data), column="unit_code", value=args.unit
+            str(err.args[0]), source=observations.source, column="unit_code", value=args.unit
         ) from None
     one = observations.select([row])
     assessment = assess_row(
@@ -343,11 +370,11 @@ def _cmd_explain(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _cmd_readiness(args: argparse.Namespace, out: TextIO) -> int:  # noqa: PLR0912 - one branch per option
+def _cmd_readiness(args: argparse.Namespace, out: TextIO) -> int:  # noqa: PLR0912, PLR0915 - one branch per option
     """The province readiness report (on the bundled Hà Tĩnh sample when no DATA is given)."""
     from ntm_core.admin import load_units_csv
     from ntm_core.datasets import HA_TINH_DIR, ha_tinh_tree
-    from ntm_core.engine import IndicatorCatalog, Ladder
+    from ntm_core.engine import Ladder
     from ntm_core.io import read_observations
     from ntm_core.readiness import assess_province, read_recognitions, read_targets
     from ntm_core.readiness._render import (
@@ -374,7 +401,7 @@ def _cmd_readiness(args: argparse.Namespace, out: TextIO) -> int:  # noqa: PLR09
         editions.extend(ladder.rungs)
         if ladder.recognition is not None:
             editions.append(ladder.recognition)
-    catalog = IndicatorCatalog.from_editions(editions)
+    catalog = _catalog(book, editions)
     data = HA_TINH_DIR / "sample-observations.csv" if sample else Path(args.data)
     observations = read_observations(data, catalog=catalog)
     if args.units:
@@ -407,21 +434,92 @@ def _cmd_readiness(args: argparse.Namespace, out: TextIO) -> int:  # noqa: PLR09
         targets=targets,
     )
     ocop_data, ocop_lines = _ocop_section(args, sample=sample)
+    year = _year_results(args, report, observations, book, scope, ocop_data, sample=sample)
     if args.format == "json":
-        json.dump(readiness_to_dict(report, ocop=ocop_data), out, ensure_ascii=False, indent=2)
+        document = readiness_to_dict(report, ocop=ocop_data)
+        document["year_results"] = year.to_dict()
+        if sample:
+            document.setdefault("synthetic", True)
+            document.setdefault("data_label", SAMPLE_LABEL)
+        json.dump(document, out, ensure_ascii=False, indent=2)
         print(file=out)
     elif args.format == "md":
+        head, *rows = year.lines()
         out.write(readiness_markdown(report, ocop=ocop_data))
+        out.write(f"\n## {head}\n\n" + "".join(f"- {r.strip()}\n" for r in rows))
     elif args.format == "html":
-        out.write(readiness_html(report, ocop=ocop_data))
+        import html
+
+        items = "".join(f"<li>{html.escape(line.strip())}</li>" for line in year.lines()[1:])
+        section = f"<h2>{html.escape(year.lines()[0])}</h2><ul>{items}</ul>\n"
+        text = readiness_html(report, ocop=ocop_data)
+        out.write(text.replace("</body>", section + "</body>", 1))
     else:
         if sample:
-            print(
-                "Bundled Hà Tĩnh sample: real units, SYNTHETIC values, illustrative thresholds.",
-                file=out,
-            )
+            print(SAMPLE_LABEL, file=out)
         print(readiness_text(report, ocop_lines=ocop_lines), file=out)
+        print("\n".join(year.lines()), file=out)
     return EXIT_OK
+
+
+SAMPLE_LABEL = "Bundled Hà Tĩnh sample: real units, SYNTHETIC values, illustrative thresholds."
+
+
+def _year_results(  # noqa: PLR0917 - the context of one readiness run
+    args: argparse.Namespace,
+    report: ProvinceReadiness,
+    observations: Observations,
+    book: Rulebook,
+    scope: str,
+    ocop_data: dict[str, object] | None,
+    *,
+    sample: bool,
+) -> YearResults:
+    """The year's results: the report beside the previous period, judged by its own rules."""
+    from ntm_core.admin import load_units_csv
+    from ntm_core.datasets import HA_TINH_DIR, ha_tinh_tree
+    from ntm_core.readiness import assess_province, read_recognitions, year_results
+
+    previous = None
+    before = report.period - 1
+    if before in set(observations.periods):
+        on = min(dt.date(before, 12, 31), args.on)
+        if args.units:
+            units = [u for u in load_units_csv(args.units) if u.exists_on(on)]
+        else:
+            units = list(ha_tinh_tree().as_of(on).units())
+        previous = assess_province(
+            observations,
+            units=units,
+            province=args.province,
+            on=on,
+            period=before,
+            rulebook=book,
+            scope=scope,
+            recognitions=report.recognitions,
+        )
+    areas = args.residential_areas or (HA_TINH_DIR / "residential-areas.csv" if sample else None)
+    certified = None
+    if ocop_data is not None:
+        by_year = ocop_data["portfolio"]["new_by_year"]  # type: ignore[index]
+        certified = int(by_year.get(str(report.period), {}).get("certified", 0))
+    return year_results(
+        report,
+        previous,
+        residential_areas=read_recognitions(areas) if areas else None,
+        ocop_certified=certified,
+        targets=_report_targets(args, sample=sample),
+    )
+
+
+def _report_targets(args: argparse.Namespace, *, sample: bool) -> list[PlanTarget]:
+    """The plan targets of a readiness run (``--targets``, else the sample's)."""
+    from ntm_core.datasets import HA_TINH_DIR
+    from ntm_core.readiness import read_targets
+
+    if args.targets:
+        return read_targets(args.targets)
+    return read_targets(HA_TINH_DIR / "targets.toml") if sample else []
 
 
 def _ocop_section(
@@ -511,7 +609,10 @@ def build_parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one statement 
 
     data = argparse.ArgumentParser(add_help=False, parents=[common])
     data.add_argument(
-        "data", metavar="DATA", help="observations: CSV, JSON (or XLSX), long or wide layout"
+        "data",
+        metavar="DATA",
+        nargs="?",
+        help="observations: CSV, JSON (or XLSX), long or wide layout (default: the sample)",
     )
     data.add_argument(
         "--on", type=_parse_date, required=True, help="the date whose rules apply (YYYY-MM-DD)"
@@ -526,7 +627,8 @@ def build_parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one statement 
         "--period", type=int, help="the assessment year to use when the data has several"
     )
     data.add_argument(
-        "--scope", default="vn", help="prefer this scope's rule sets, e.g. ha-tinh (default vn)"
+        "--scope",
+        help="prefer this scope's rule sets, e.g. ha-tinh (default vn; ha-tinh for the sample)",
     )
     assess = sub.add_parser("assess", parents=[data], help="decide every unit's tier")
     assess.add_argument("--format", choices=("table", "json", "csv"), default="table")
@@ -564,6 +666,11 @@ def build_parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one statement 
     )
     readiness.add_argument("--recognitions", metavar="FILE", help="recognition decisions CSV")
     readiness.add_argument("--targets", metavar="FILE", help="plan targets TOML")
+    readiness.add_argument(
+        "--residential-areas",
+        metavar="FILE",
+        help="recognitions of model residential areas (CSV, columns of --recognitions)",
+    )
     readiness.add_argument(
         "--products", metavar="FILE", help="OCOP products CSV for the OCOP section"
     )

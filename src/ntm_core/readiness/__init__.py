@@ -25,8 +25,10 @@ from ntm_core.readiness._report import (
     read_recognitions,
     read_targets,
 )
+from ntm_core.readiness._year import YEAR_RESULTS_SCHEMA, YearCount, YearResults, year_results
 
 __all__ = [
+    "YEAR_RESULTS_SCHEMA",
     "ConditionStatus",
     "LevelResult",
     "PlanTarget",
@@ -34,10 +36,13 @@ __all__ = [
     "ProvincesReadiness",
     "Recognition",
     "TargetProgress",
+    "YearCount",
+    "YearResults",
     "assess_province",
     "assess_provinces",
     "read_recognitions",
     "read_targets",
+    "year_results",
 ]
 
 publish(globals(), __all__)  # documented (and pickled) under this module's name

@@ -673,8 +673,10 @@ def assess_provinces(
     def levels_of(year: int) -> dict[RuleLevel, LevelResult]:
         if year not in cache:
             data = observations if year == period else (history or observations)
+            # An earlier period is judged by the rules in force at its end (1980 for 2021).
+            when = on if year == period else min(on, dt.date(year, 12, 31))
             cache[year] = _assess_levels(
-                book, data, heads, groups, to_province, year, on, scope, timings
+                book, data, heads, groups, to_province, year, when, scope, timings
             )
         return cache[year]
 
@@ -962,7 +964,10 @@ def _progress(
             level, tier = spec
             now = levels_of(target.year).get(level)
             before = levels_of(target.year - 1).get(level)
-            if now is not None and before is not None and now.batch is not None:
+            # A tier no rule set decided in the year before (advanced in 2021) has no increase.
+            decided = [r is not None and r.batch is not None and tier in r.batch.ladder.tiers
+                       for r in (now, before)]  # fmt: skip
+            if all(decided) and now is not None and before is not None:
                 actual = int((now.at_least(tier) & ~before.at_least(tier)).sum())
         met = None if actual is None else actual >= target.minimum
         out.append(TargetProgress(target=target, actual=actual, met=met))
