@@ -23,6 +23,7 @@ from ntm_core.exceptions import InputError, NtmCoreError, RuleNotInForceError
 from ntm_core.rules._model import Selection, Threshold
 
 if TYPE_CHECKING:
+    from ntm_core.admin import AdminUnit
     from ntm_core.engine import BatchResult, IndicatorCatalog, Ladder, Observations
     from ntm_core.readiness import PlanTarget, ProvinceReadiness, YearResults
     from ntm_core.rules import Rulebook, RuleSet
@@ -324,6 +325,8 @@ def _cmd_assess(args: argparse.Namespace, out: TextIO) -> int:
                 ]
             )
         return EXIT_OK
+    if args.data is None:
+        print(SAMPLE_LABEL, file=out)
     total = len(codes)
     rows = [["UNIT", "NAME", "PERIOD", "TIER", "CRITERIA MET", "MISSING"]]
     rows.extend(
@@ -366,6 +369,8 @@ def _cmd_explain(args: argparse.Namespace, out: TextIO) -> int:
         json.dump(assessment.to_dict(), out, ensure_ascii=False, indent=2)
         print(file=out)
     else:
+        if args.data is None:
+            print(SAMPLE_LABEL, file=out)
         print(render_text(assessment, lang=args.lang), file=out)
     return EXIT_OK
 
@@ -476,21 +481,16 @@ def _year_results(  # noqa: PLR0917 - the context of one readiness run
     sample: bool,
 ) -> YearResults:
     """The year's results: the report beside the previous period, judged by its own rules."""
-    from ntm_core.admin import load_units_csv
-    from ntm_core.datasets import HA_TINH_DIR, ha_tinh_tree
+    from ntm_core.datasets import HA_TINH_DIR
     from ntm_core.readiness import assess_province, read_recognitions, year_results
 
     previous = None
     before = report.period - 1
     if before in set(observations.periods):
         on = min(dt.date(before, 12, 31), args.on)
-        if args.units:
-            units = [u for u in load_units_csv(args.units) if u.exists_on(on)]
-        else:
-            units = list(ha_tinh_tree().as_of(on).units())
         previous = assess_province(
             observations,
-            units=units,
+            units=_units_on(args, on),
             province=args.province,
             on=on,
             period=before,
@@ -512,6 +512,16 @@ def _year_results(  # noqa: PLR0917 - the context of one readiness run
     )
 
 
+def _units_on(args: argparse.Namespace, on: dt.date) -> list[AdminUnit]:
+    """The units of ``--units`` existing on ``on``, else Hà Tĩnh's tree as of that day."""
+    from ntm_core.admin import load_units_csv
+    from ntm_core.datasets import ha_tinh_tree
+
+    if args.units:
+        return [u for u in load_units_csv(args.units) if u.exists_on(on)]
+    return list(ha_tinh_tree().as_of(on).units())
+
+
 def _report_targets(args: argparse.Namespace, *, sample: bool) -> list[PlanTarget]:
     """The plan targets of a readiness run (``--targets``, else the sample's)."""
     from ntm_core.datasets import HA_TINH_DIR
@@ -529,12 +539,27 @@ def _ocop_section(
     from ntm_core.ocop import ocop_section, read_products, render_ocop_section
 
     if args.products:
-        section = ocop_section(args.on, products=read_products(args.products))
+        units = _units_on(args, args.on)
+        parent = {u.code: u.parent_code for u in units if u.parent_code}
+        districts = {u.code for u in units if u.level.rank == 1}
+        unit_of = {c: p for c, p in parent.items() if p in districts}  # communes → district level
+        section = ocop_section(args.on, products=read_products(args.products), unit_of=unit_of)
     elif sample:
         section = ocop_section(args.on)
     else:
         return None, []
     return section, render_ocop_section(section)
+
+
+def _cmd_sample_export(args: argparse.Namespace, out: TextIO) -> int:
+    """Write the bundled sample as plain files."""
+    from ntm_core.datasets import export_sample
+
+    paths = export_sample(args.directory, force=args.force)
+    print(f"wrote {len(paths)} files of the bundled Hà Tĩnh sample (SYNTHETIC values) to", file=out)
+    for path in paths:
+        print(f"  {path}", file=out)
+    return EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one statement per option
@@ -679,6 +704,15 @@ def build_parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one statement 
     )
     readiness.add_argument("--format", choices=("table", "json", "md", "html"), default="table")
     readiness.set_defaults(handler=_cmd_readiness)
+
+    sample = sub.add_parser("sample", help="the bundled Hà Tĩnh sample (SYNTHETIC values)")
+    sample_sub = sample.add_subparsers(dest="sample_command", metavar="ACTION", required=True)
+    export = sample_sub.add_parser(
+        "export", help="write the sample as plain files that every command reads back"
+    )
+    export.add_argument("directory", metavar="DIR", help="the directory to write into")
+    export.add_argument("--force", action="store_true", help="overwrite files that exist")
+    export.set_defaults(handler=_cmd_sample_export)
     return parser
 
 
