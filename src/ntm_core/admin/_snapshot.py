@@ -49,6 +49,36 @@ class AdminSnapshot(Mapping[str, AdminUnit]):
     order (by depth, then code): the order of :attr:`codes` and of the rows of
     :attr:`parent_index`.
 
+    It is also the index of the tree that roll-ups and reports walk, so that
+    nobody keeps a second copy of it. Walking by code: :meth:`parent`,
+    :meth:`children`, :meth:`descendants`, :meth:`ancestors` and
+    :meth:`ancestor` (the nearest one at a level). Arrays for
+    :func:`numpy.bincount` roll-ups, by position in :attr:`codes`:
+    :attr:`parent_index`, :meth:`ancestor_index`, :meth:`index_of` and
+    :meth:`rollup_index`. Every array it gives out is read-only.
+
+    >>> import datetime as dt
+    >>> import numpy as np
+    >>> def unit(code, level, parent=None):
+    ...     return AdminUnit(code=code, name=f"Unit {code}", level=AdminLevel(level),
+    ...                      parent_code=parent)
+    >>> day = AdminSnapshot(on=dt.date(2024, 6, 1), units=[
+    ...     unit("42", "province"), unit("1", "district", "42"), unit("2", "town", "42"),
+    ...     unit("11", "commune", "1"), unit("12", "commune", "1"), unit("21", "ward", "2"),
+    ... ])
+    >>> day.codes
+    ('42', '1', '2', '11', '12', '21')
+    >>> [u.code for u in day.children("1")], [u.code for u in day.ancestors("21")]
+    (['11', '12'], ['2', '42'])
+    >>> [u.code for u in day.descendants("42", level=AdminLevel.of_rank(2))]
+    ['11', '12', '21']
+    >>> day.ancestor("12", level=AdminLevel.of_rank(1)).code
+    '1'
+    >>> communes = ["11", "12", "21"]
+    >>> district_of = day.rollup_index(communes, into=["1", "2"])
+    >>> district_of.tolist(), np.bincount(district_of, minlength=2).tolist()
+    ([0, 0, 1], [2, 1])
+
     Attributes:
         on: The day.
 
@@ -185,6 +215,24 @@ class AdminSnapshot(Mapping[str, AdminUnit]):
             i = int(parents[i])
         return tuple(found)
 
+    def ancestor(self, code: str, *, level: AdminLevel | Iterable[AdminLevel]) -> AdminUnit | None:
+        """The nearest unit above ``code`` whose level is ``level``, or ``None`` if none is.
+
+        ``level`` is a level or a set of levels: ``AdminLevel.of_rank(1)`` finds
+        the district, town or provincial city a commune belongs to. The unit
+        itself is never its own ancestor (unlike in :meth:`ancestor_index`).
+
+        Raises:
+            UnknownUnitError: If there is no unit ``code`` on the day.
+
+        .. versionadded:: 0.1.0
+        """
+        levels = _level_set(level) or frozenset()
+        for unit in self.ancestors(code):
+            if unit.level in levels:
+                return unit
+        return None
+
     # -- arrays for roll-ups
 
     @property
@@ -198,7 +246,7 @@ class AdminSnapshot(Mapping[str, AdminUnit]):
         return self._layout.parent_index
 
     def index_of(self, codes: str | Iterable[str]) -> npt.NDArray[np.intp]:
-        """The positions of ``codes`` in the snapshot's order, as an integer array.
+        """The positions of ``codes`` in the snapshot's order, as a read-only integer array.
 
         Raises:
             UnknownUnitError: If some codes are not units on the day (all are listed).
@@ -206,13 +254,14 @@ class AdminSnapshot(Mapping[str, AdminUnit]):
         wanted = [codes] if isinstance(codes, str) else list(codes)
         index = self._layout.index
         try:
-            return np.fromiter((index[c] for c in wanted), dtype=np.intp, count=len(wanted))
+            found = np.fromiter((index[c] for c in wanted), dtype=np.intp, count=len(wanted))
         except KeyError:
             missing = [c for c in wanted if c not in index]
             msg = (
                 f"{len(missing)} codes are not units on {self.on.isoformat()}: {_preview(missing)}"
             )
             raise UnknownUnitError(msg, column="code", value=tuple(missing)) from None
+        return _read_only(found)
 
     def ancestor_index(self, *, level: AdminLevel | Iterable[AdminLevel]) -> npt.NDArray[np.intp]:
         """For each unit, the index of itself or its nearest ancestor at ``level``, or -1.
@@ -220,12 +269,44 @@ class AdminSnapshot(Mapping[str, AdminUnit]):
         ``level`` is a level or a set of levels, e.g. ``AdminLevel.of_rank(1)``
         for the district level. Roll communes up to their province with
         ``np.bincount(snapshot.ancestor_index(level=AdminLevel.PROVINCE)[i], ...)``.
+        The array is read-only.
         """
         levels = _level_set(level) or frozenset()
         mask = np.fromiter((u.level in levels for u in self._units), dtype=bool, count=len(self))
+        return _read_only(self._climb(mask, np.arange(len(self), dtype=np.intp)))
+
+    def rollup_index(
+        self, codes: str | Iterable[str], *, into: Iterable[str]
+    ) -> npt.NDArray[np.intp]:
+        """For each of ``codes``, the position in ``into`` of its nearest ancestor there, or -1.
+
+        This is the index a roll-up of values held in the order of ``codes``
+        into units held in the order of ``into`` needs:
+        ``np.bincount(snapshot.rollup_index(communes, into=districts), weights=v,
+        minlength=len(districts))``. A unit is never its own ancestor; ``-1``
+        marks a unit with no ancestor in ``into`` (``np.bincount`` needs those
+        left out). The array is read-only.
+
+        Raises:
+            UnknownUnitError: If some of ``codes`` or ``into`` are not units on the
+                day (all are listed).
+
+        .. versionadded:: 0.1.0
+        """
+        targets = self.index_of(into)
+        slot = np.full(len(self), -1, dtype=np.intp)
+        slot[targets] = np.arange(len(targets), dtype=np.intp)
+        start = self._layout.parent_index[self.index_of(codes)]
+        found = self._climb(slot >= 0, start)
+        return _read_only(np.where(found >= 0, slot[np.maximum(found, 0)], -1))
+
+    def _climb(
+        self, mask: npt.NDArray[np.bool_], start: npt.NDArray[np.intp]
+    ) -> npt.NDArray[np.intp]:
+        """From each position in ``start`` (or -1): the first one upwards in ``mask``, or -1."""
         parents = self._layout.parent_index
-        current = np.arange(len(self), dtype=np.intp)
-        found = np.where(mask, current, -1)
+        current = start.copy()
+        found = np.where((current >= 0) & mask[np.maximum(current, 0)], current, -1)
         # The tree is shallow (at most four levels): one vector step per level.
         while True:
             climbing = (found < 0) & (current >= 0)
@@ -234,6 +315,12 @@ class AdminSnapshot(Mapping[str, AdminUnit]):
             current = np.where(climbing, parents[np.maximum(current, 0)], -1)
             hit = climbing & (current >= 0) & mask[np.maximum(current, 0)]
             found = np.where(hit, current, found)
+
+
+def _read_only(array: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
+    """The array, marked read-only: the indexes a snapshot gives out cannot be written into."""
+    array.flags.writeable = False
+    return array
 
 
 def _rebuild_snapshot(on: dt.date, units: tuple[AdminUnit, ...]) -> AdminSnapshot:
