@@ -131,3 +131,20 @@ def test_bad_lineage_rows_are_all_reported():
     ]
     with pytest.raises(DataError, match="missing columns 'old_code'"):
         load_lineage_csv(DATA / "flat.csv", on=REFORM)
+
+
+@pytest.mark.parametrize("sep", ["\n", "\u2028"])  # U+2028 is a line break to str.splitlines only
+def test_a_quoted_line_break_inside_a_name_is_kept(tmp_path, sep):
+    """RFC 4180: a quoted cell may hold a line break, and the name keeps it."""
+    path = tmp_path / "units.csv"
+    text = (
+        "code,name,level,parent_code\r\n"
+        "42,Tỉnh Hà Tĩnh,province,\r\n"
+        f'18073,"Phường Nam Hà{sep}(khối 1)",ward,42\r\n'
+        '18077,"Phường ""Bắc"" Hà",ward,42\r\n'
+    )
+    path.write_bytes(text.encode("utf-8"))
+    units = load_units_csv(path)
+    assert [u.code for u in units] == ["42", "18073", "18077"]
+    assert units[1].name == f"Phường Nam Hà{sep}(khối 1)"
+    assert units[2].name == 'Phường "Bắc" Hà'
