@@ -39,7 +39,14 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from ntm_core import Region, RuleLevel, Tier  # noqa: E402
 from ntm_core.engine import Ladder  # noqa: E402
-from ntm_core.rules import Comparator, IndicatorKind, Rulebook, Selection, template_rows  # noqa: E402
+from ntm_core.rules import (  # noqa: E402
+    Comparator,
+    IndicatorKind,
+    Rulebook,
+    Selection,
+    SelectorKind,
+    template_rows,
+)
 
 OUT = ROOT / "src" / "ntm_core" / "datasets" / "ha_tinh"
 SEED = 42_2022
@@ -102,7 +109,7 @@ def write_thresholds(book: Rulebook) -> Path:
     rows = []
     for edition in ladder_editions(book):
         for row in template_rows(edition, region=Region.BTB):
-            wanted = "BTB" if edition.selector == "region" else ""
+            wanted = "BTB" if edition.selector is SelectorKind.REGION else ""
             if row["value"] or row["region"] != wanted:
                 continue
             indicator = edition.indicator(row["indicator"])

@@ -36,7 +36,9 @@ from ntm_core.rules._model import (
     RegionOverride,
     RelativeThreshold,
     RevocationRule,
+    RulePurpose,
     RuleSet,
+    SelectorKind,
     Threshold,
 )
 
@@ -698,10 +700,10 @@ def parse_rule_data(data: Raw, source: str) -> RuleSet:
         valid_to=valid_to,
         level=level,
         tier=tier,
-        purpose=purpose,
+        purpose=RulePurpose(purpose),
         title_vi=title_vi,
         title_en=title_en,
-        selector=selector,
+        selector=SelectorKind(selector),
         instrument=instrument,
         criteria=criteria,
         refines=head.get("refines"),

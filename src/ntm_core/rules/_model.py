@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 from collections.abc import Iterable, Iterator, Mapping
 from fractions import Fraction
 from types import MappingProxyType
@@ -29,8 +30,10 @@ __all__ = [
     "RegionOverride",
     "RelativeThreshold",
     "RevocationRule",
+    "RulePurpose",
     "RuleSet",
     "Selection",
+    "SelectorKind",
     "Threshold",
     "ruleset_to_dict",
     "threshold_to_dict",
@@ -118,6 +121,41 @@ class Comparator(enum.Enum):
         if self in (Comparator.LE, Comparator.LT):
             return False
         return None
+
+
+class RulePurpose(enum.Enum):
+    """What a rule set decides: a rung of a tier ladder, an OCOP rating, or recognition.
+
+    The values are the spelling of ``tier`` in a rule file for the last two
+    (``tier = "rating"``, ``tier = "recognition"``); every other rule set decides a tier.
+
+    >>> RulePurpose("rating")
+    <RulePurpose.RATING: 'rating'>
+
+    .. versionadded:: 0.1.0
+    """
+
+    TIER = "tier"
+    RATING = "rating"
+    RECOGNITION = "recognition"
+
+
+class SelectorKind(enum.Enum):
+    """How the thresholds of a rule set vary between units.
+
+    ``REGION``: by the 7 NTM regions (2016–2025 sets); ``GROUP``: by the 3 commune
+    groups (2026–2030 set); ``NONE``: one level for every unit. The values are the
+    ``selector`` spelling of a rule file.
+
+    >>> SelectorKind("group")
+    <SelectorKind.GROUP: 'group'>
+
+    .. versionadded:: 0.1.0
+    """
+
+    REGION = "region"
+    GROUP = "group"
+    NONE = "none"
 
 
 class IndicatorKind(enum.Enum):
@@ -396,9 +434,17 @@ class OcopStarBand:
     provenance: Provenance
 
 
+def _groups(value: Mapping[str, tuple[str, str]]) -> Mapping[str, tuple[str, str]]:
+    """Product groups as a read-only mapping of code to (Vietnamese, English) names."""
+    return MappingProxyType({str(k): (str(v[0]), str(v[1])) for k, v in value.items()})
+
+
 @attrs.frozen(kw_only=True)
 class OcopScheme:
     """The OCOP score sheet of one edition: parts, star bands, validity, product groups.
+
+    Attributes:
+        groups: Product group code → (Vietnamese name, English name), read-only.
 
     .. versionadded:: 0.1.0
     """
@@ -408,7 +454,12 @@ class OcopScheme:
     validity_months: int | None
     validity_citation: Citation | None
     validity_provenance: Provenance | None
-    groups: Mapping[str, tuple[str, str]]
+    groups: Mapping[str, tuple[str, str]] = attrs.field(converter=_groups)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # A read-only mapping does not pickle: rebuild through the class with a dict.
+        fields = {f.name: getattr(self, f.name) for f in attrs.fields(OcopScheme)}
+        return (functools.partial(OcopScheme, **{**fields, "groups": dict(self.groups)}), ())
 
 
 @attrs.frozen(kw_only=True)
@@ -423,11 +474,12 @@ class RuleSet:
         valid_to: First day no longer in force (exclusive), ``None`` if open.
         level: The level it grades.
         tier: The tier it decides, or ``None`` for rating and recognition rule sets.
-        purpose: ``tier`` (decides a rung of a ladder), ``rating`` (OCOP score
-            sheet) or ``recognition`` (recognition conditions and revocation).
+        purpose: :attr:`RulePurpose.TIER` (decides a rung of a ladder),
+            :attr:`~RulePurpose.RATING` (OCOP score sheet) or
+            :attr:`~RulePurpose.RECOGNITION` (recognition conditions and revocation).
         title_vi: The instrument's Vietnamese title.
         title_en: An English rendering.
-        selector: How thresholds vary: ``region``, ``group`` or ``none``.
+        selector: How thresholds vary: a :class:`SelectorKind`.
         instrument: The instrument it encodes.
         refines: ``KEY@EDITION`` of the edition it amends or tightens, for overlays.
         criteria: The criteria, in legal order.
@@ -450,11 +502,13 @@ class RuleSet:
     tier: Tier | None
     title_vi: str
     title_en: str
-    selector: str
+    selector: SelectorKind = attrs.field(validator=attrs.validators.instance_of(SelectorKind))
     instrument: Citation
     criteria: tuple[Criterion, ...] = attrs.field(default=(), converter=_criteria)
     refines: str | None = None
-    purpose: str = "tier"
+    purpose: RulePurpose = attrs.field(
+        default=RulePurpose.TIER, validator=attrs.validators.instance_of(RulePurpose)
+    )
     region_overrides: tuple[RegionOverride, ...] = attrs.field(default=(), converter=_overrides)
     revocation: tuple[RevocationRule, ...] = attrs.field(default=(), converter=_revocations)
     ocop: OcopScheme | None = None
@@ -603,7 +657,7 @@ def ruleset_to_dict(edition: RuleSet) -> dict[str, object]:
         "valid_to": edition.valid_to.isoformat() if edition.valid_to else None,
         "level": edition.level.value,
         "tier": edition.tier.value if edition.tier is not None else None,
-        "purpose": edition.purpose,
+        "purpose": edition.purpose.value,
         "title_vi": edition.title_vi,
         "title_en": edition.title_en,
         "instrument": edition.instrument.to_dict(),

@@ -24,7 +24,7 @@ from ntm_core._core.numbers import decimal_text, number_text
 from ntm_core._core.tables import read_table
 from ntm_core._core.vocabulary import CommuneGroup, Provenance, Region
 from ntm_core.exceptions import DataError, InputError, InputErrors, UnitMismatchError
-from ntm_core.rules._model import Indicator, IndicatorKind, RuleSet, Threshold
+from ntm_core.rules._model import Indicator, IndicatorKind, RuleSet, SelectorKind, Threshold
 
 if TYPE_CHECKING:
     from ntm_core.rules._rulebook import Rulebook
@@ -96,11 +96,11 @@ def template_rows(edition: RuleSet, *, region: Region | None = None) -> Iterator
     editions get one row per commune group.
     """
     slots: list[dict[str, object]]
-    if edition.selector == "region":
+    if edition.selector is SelectorKind.REGION:
         regions = [region] if region is not None else list(Region)
         slots = [{"region": None}]
         slots += ({"region": r.value} for r in regions)
-    elif edition.selector == "group":
+    elif edition.selector is SelectorKind.GROUP:
         slots = [{"group": None}]
         slots += ({"group": g.value} for g in CommuneGroup)
     else:
