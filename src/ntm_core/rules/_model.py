@@ -474,9 +474,9 @@ class RuleSet:
         valid_to: First day no longer in force (exclusive), ``None`` if open.
         level: The level it grades.
         tier: The tier it decides, or ``None`` for rating and recognition rule sets.
-        purpose: :attr:`RulePurpose.TIER` (decides a rung of a ladder),
-            :attr:`~RulePurpose.RATING` (OCOP score sheet) or
-            :attr:`~RulePurpose.RECOGNITION` (recognition conditions and revocation).
+        purpose: A :class:`RulePurpose`: ``TIER`` (decides a rung of a ladder),
+            ``RATING`` (OCOP score sheet) or ``RECOGNITION`` (recognition
+            conditions and revocation).
         title_vi: The instrument's Vietnamese title.
         title_en: An English rendering.
         selector: How thresholds vary: a :class:`SelectorKind`.
