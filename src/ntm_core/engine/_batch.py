@@ -18,7 +18,7 @@ import numpy.typing as npt
 from ntm_core._core.vocabulary import Outcome, Tier
 from ntm_core.engine._assessment import Assessment
 from ntm_core.engine._ladder import Ladder
-from ntm_core.engine._observations import Observations, read_only
+from ntm_core.engine._observations import Observations, frozen, read_only
 from ntm_core.engine._plan import (  # MET...UNKNOWN: readiness reads them until it uses CODES
     MET,
     NA,
@@ -123,9 +123,9 @@ def group_selections(selections: Sequence[Selection] | SelectionGroups) -> Selec
 
 def _read_only_masks(masks: Masks) -> Masks:
     return Masks(
-        known=read_only(masks.known),
-        met=read_only(masks.met),
-        na=None if masks.na is None else read_only(masks.na),
+        known=frozen(masks.known),
+        met=frozen(masks.met),
+        na=None if masks.na is None else frozen(masks.na),
     )
 
 
@@ -162,8 +162,8 @@ class BatchResult:
     groups: SelectionGroups
     _rungs: tuple[Masks, ...] = attrs.field(alias="rungs", repr=False)
     _criteria: tuple[Mapping[str, Masks], ...] = attrs.field(alias="criteria", repr=False)
-    tier_index: npt.NDArray[np.int64] = attrs.field(converter=read_only)
-    tier_at_least_index: npt.NDArray[np.int64] = attrs.field(converter=read_only)
+    tier_index: npt.NDArray[np.int64] = attrs.field(converter=frozen)
+    tier_at_least_index: npt.NDArray[np.int64] = attrs.field(converter=frozen)
     rules_hash: str = ""
     # Codes derived from the (read-only) masks on first use; they cannot go stale.
     _codes: dict[tuple[int, str | None], Codes] = attrs.field(factory=dict, init=False, repr=False)

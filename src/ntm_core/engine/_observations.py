@@ -52,6 +52,14 @@ def read_only(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
     return array
 
 
+def frozen(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """A fresh array this library just made, marked read-only in place (no copy)."""
+    if array.base is not None:
+        return read_only(array)
+    array.flags.writeable = False
+    return array
+
+
 def _as_int_array(values: Sequence[int]) -> IntArray:
     """int64 when every value fits comfortably, else exact Python ints (object dtype)."""
     if all(-SCALED_LIMIT < v < SCALED_LIMIT for v in values):

@@ -282,9 +282,11 @@ def _leaf_masks(result: _LeafResult, n: int) -> Masks:
 
 def _run_criterion(criterion: _Criterion, rung: _Rung, leaves: list[_LeafResult], n: int) -> Masks:
     if criterion.leaves is None:
+        used = set(criterion.condition.keys())
         codes = {
             leaf.key: _leaf_masks(result, n).codes()
             for leaf, result in zip(rung.leaves, leaves, strict=True)
+            if leaf.key in used
         }
         return Masks.from_codes(_evaluate(criterion.condition, codes, n))
     if not criterion.leaves:
