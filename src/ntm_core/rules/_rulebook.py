@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
 import hashlib
@@ -57,7 +58,8 @@ class Rulebook:
 
     _editions: Mapping[str, RuleSet] = attrs.field(alias="editions", converter=_frozen_editions)
     _raw: Mapping[str, Raw] = attrs.field(alias="raw", converter=_frozen_raw, eq=False, repr=False)
-    # Memo of content hashes: the rulebook never changes, and hashing means serialising the rules.
+    # Memo of content hashes: the rulebook never changes (its raw data is never handed out,
+    # only deep copies), and hashing means serialising the rules.
     _hashes: dict[tuple[str, ...], str] = attrs.field(
         factory=dict, init=False, eq=False, repr=False
     )
@@ -311,8 +313,12 @@ class Rulebook:
         return digest
 
     def raw(self, edition_id: str) -> Mapping[str, Any]:
-        """The (merged) file data of an edition, as read from TOML."""
-        return MappingProxyType(self._raw[edition_id])
+        """The (merged) file data of an edition, as read from TOML.
+
+        A read-only view of a deep copy: nothing done to it reaches the
+        rulebook (or the content hashes memoised from its data).
+        """
+        return MappingProxyType(copy.deepcopy(dict(self._raw[edition_id])))
 
 
 def _distance(edition: RuleSet, on: dt.date) -> int:
