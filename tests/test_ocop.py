@@ -13,7 +13,6 @@ Legal facts pinned here (ntm-facts.md §8, ntm-facts-2.md §7):
 
 from __future__ import annotations
 
-import argparse
 import calendar
 import datetime as dt
 import io
@@ -28,10 +27,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ntm_core.cli import main
+from ntm_core.datasets import (
+    HA_TINH_OCOP_TARGETS,
+    OCOP_SAMPLE_PRODUCTS,
+    ha_tinh_ocop_targets,
+    ocop_sample_district_of,
+    ocop_sample_products,
+    ocop_sample_section,
+    ocop_sample_units,
+)
 from ntm_core.exceptions import DataError, InputError
 from ntm_core.ocop import (
     COLUMNS,
-    SAMPLE_PRODUCTS,
     CertifyingLevel,
     OcopBatch,
     OcopProduct,
@@ -41,7 +49,6 @@ from ntm_core.ocop import (
     TargetScope,
     add_months,
     add_months_array,
-    add_ocop_parser,
     expires_within,
     is_valid,
     ocop_section,
@@ -52,9 +59,9 @@ from ntm_core.ocop import (
     read_products,
     reevaluation_due,
     render_ocop_section,
-    sample_district_of,
-    sample_products,
+    targets_of_year,
     write_products,
+    year_progress,
 )
 from ntm_core.rules import Rulebook
 
@@ -461,7 +468,7 @@ def test_portfolio_needs_every_commune_in_unit_of():
 def test_progress_against_ha_tinh_2022_targets():
     """ "tối thiểu 50 sản phẩm … được chứng nhận đạt chuẩn OCOP, trong đó tối thiểu 5 sản phẩm 4 sao,
     phấn đấu có sản phẩm đạt chuẩn OCOP 5 sao" (Hà Tĩnh notice, April 2022, II.1)."""
-    targets = OcopTargets.bundled(year=2022)
+    targets = OcopTargets.from_toml(HA_TINH_OCOP_TARGETS, year=2022)
     assert targets.unit_code == "42"
     assert targets.citation.item == "II.1"
     assert [(t.key, t.minimum, t.stars, t.scope, t.aspiration) for t in targets.targets] == [
@@ -724,13 +731,13 @@ def _missing(tmp_path):
 
 def test_sample_is_labelled_synthetic_and_matches_the_public_figures():
     """2021: "có thêm 95 sản phẩm đạt chuẩn"; early 2022: "chưa có sản phẩm đạt chuẩn OCOP 5 sao"."""
-    assert SAMPLE_PRODUCTS.read_text(encoding="utf-8").startswith("# SYNTHETIC DATA")
-    items = sample_products()
+    assert OCOP_SAMPLE_PRODUCTS.read_text(encoding="utf-8").startswith("# SYNTHETIC DATA")
+    items = ocop_sample_products()
     assert all(p.code.startswith("SYN-") for p in items)
     batch = rate_many(items)
     assert portfolio(batch, on=dt.date(2025, 6, 30)).new_certified(2021) == 95
     assert portfolio(batch, on=dt.date(2022, 2, 23)).by_stars[5] == 0
-    districts = sample_district_of()
+    districts = ocop_sample_district_of()
     assert {p.commune_code for p in items} <= set(districts)
     assert set(districts.values()) <= {str(c) for c in range(436, 450)}
 
@@ -740,11 +747,11 @@ def test_sample_communes_are_real_units_of_the_2020_2024_tree():
 
     snapshot = ha_tinh_tree().as_of(dt.date(2024, 6, 1))
     codes = {u.code for u in snapshot.units() if u.level.rank == 2}
-    assert {p.commune_code for p in sample_products()} <= codes
+    assert {p.commune_code for p in ocop_sample_products()} <= codes
 
 
 def test_section_and_its_rendering():
-    section = ocop_section(dt.date(2022, 12, 31))
+    section = ocop_sample_section(dt.date(2022, 12, 31))
     assert section["schema"] == "ntm_core.ocop-section/1"
     assert section["synthetic"] is True
     assert section["portfolio"]["grouped_by"] == "parent"
@@ -759,7 +766,7 @@ def test_section_and_its_rendering():
     assert any("of which 4-star products: 8/5 — met" in line for line in lines)
     assert "DỮ LIỆU GIẢ LẬP" in render_ocop_section(section, "vi")[0]
     # A later date judges the 2022 targets on 2022-12-31 (the sample's 2024 5-star does not count).
-    later = ocop_section(dt.date(2025, 6, 30))
+    later = ocop_sample_section(dt.date(2025, 6, 30))
     assert {i["key"]: i["achieved"] for i in later["progress"]["items"]}["five_star"] == 0
     given = ocop_section(
         dt.date(2021, 12, 31),
@@ -772,11 +779,8 @@ def test_section_and_its_rendering():
 
 
 def run_cli(argv):
-    parser = argparse.ArgumentParser(prog="ntm")
-    add_ocop_parser(parser.add_subparsers(dest="command"), [])
-    args = parser.parse_args(argv)
     out = io.StringIO()
-    code = args.handler(args, out)
+    code = main(argv, out=out)
     return code, out.getvalue()
 
 
@@ -816,8 +820,7 @@ def test_cli_table_on_a_file_with_targets():
 
 
 def test_cli_bad_date_is_a_usage_error():
-    with pytest.raises(SystemExit):
-        run_cli(["ocop", "--on", "31/12/2022"])
+    assert run_cli(["ocop", "--on", "31/12/2022"])[0] == 2
 
 
 def test_values_pickle_and_compare():
@@ -874,3 +877,39 @@ def test_rows_are_numbered_as_a_spreadsheet_shows_them(tmp_path):
     with pytest.raises(ExceptionGroup) as caught:
         read_products(path)
     assert [e.row for e in caught.value.exceptions] == [6]
+
+
+def test_section_takes_units_as_a_snapshot_or_a_mapping_and_targets_optional():
+    on = dt.date(2022, 12, 31)
+    products = ocop_sample_products()
+    by_snapshot = ocop_section(on, products=products, units=ocop_sample_units())
+    by_mapping = ocop_section(on, products=rate_many(products), units=ocop_sample_district_of())
+    assert by_snapshot["portfolio"] == by_mapping["portfolio"]
+    assert by_snapshot["unit_names"]["440"] == "Huyện Đức Thọ"
+    assert by_mapping["unit_names"] == {}
+    assert by_snapshot["progress"] is None
+    assert by_snapshot["source"] == "products given"
+    assert not any(line.startswith("OCOP targets") for line in render_ocop_section(by_snapshot))
+    one_set = ocop_section(on, products=products, targets=ha_tinh_ocop_targets()[0])
+    assert one_set["progress"] == ocop_sample_section(on)["progress"]
+
+
+def test_targets_of_year_picks_the_year_else_the_latest_before_else_the_earliest():
+    sets = OcopTargets.read_all(DATA / "targets.toml") + ha_tinh_ocop_targets()
+    years = sorted(t.year for t in sets)
+    assert targets_of_year(sets, on=dt.date(years[-1], 5, 1)).year == years[-1]
+    assert targets_of_year(sets, on=dt.date(2030, 1, 1)).year == years[-1]
+    assert targets_of_year(sets, on=dt.date(2000, 1, 1)).year == years[0]
+    with pytest.raises(ValueError, match="no OCOP target sets"):
+        targets_of_year([], on=dt.date(2022, 1, 1))
+
+
+def test_year_progress_judges_a_past_year_on_its_last_day():
+    batch = rate_many(ocop_sample_products())
+    targets = OcopTargets.from_toml(HA_TINH_OCOP_TARGETS, year=2022)
+    late = year_progress(batch, portfolio(batch, on=dt.date(2025, 6, 30)), targets)
+    assert late.on == dt.date(2022, 12, 31)
+    assert late.final
+    early = year_progress(batch, portfolio(batch, on=dt.date(2022, 6, 30)), targets)
+    assert early.on == dt.date(2022, 6, 30)
+    assert not early.final

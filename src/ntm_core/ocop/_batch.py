@@ -21,18 +21,11 @@ import numpy.typing as npt
 
 from ntm_core._core.numbers import json_number
 from ntm_core.exceptions import InputError, InputErrors
-from ntm_core.ocop._model import (
-    RULESET_KEY,
-    CertifyingLevel,
-    OcopProduct,
-    OcopRating,
-    check_product,
-    edition_for,
-    scheme_of,
-)
+from ntm_core.ocop._product import CertifyingLevel, OcopProduct
+from ntm_core.ocop._rating import RULESET_KEY, OcopRating, check_product, edition_for, scheme_of
 from ntm_core.rules import Rulebook, RuleSet
 
-__all__ = ["OcopBatch", "OcopTable", "add_months_array", "rate_many"]
+__all__ = ["OcopBatch", "OcopTable", "add_months_array", "day_of", "rate_many"]
 
 _EPOCH = dt.date(1970, 1, 1).toordinal()
 _NAT = np.iinfo(np.int64).min  # the int64 pattern of NaT
@@ -49,7 +42,8 @@ def _days(ordinals: Sequence[int]) -> Days:
     return np.asarray(ordinals, dtype=np.int64).astype("datetime64[D]")
 
 
-def _day(value: dt.date) -> np.datetime64:
+def day_of(value: dt.date) -> np.datetime64:
+    """``value`` as a ``datetime64[D]`` day, to compare with the date columns."""
     return np.datetime64(value.toordinal() - _EPOCH, "D")
 
 
@@ -200,7 +194,7 @@ class OcopBatch:
 
     def valid_on(self, on: dt.date) -> Bools:
         """Per product, whether it holds a valid certificate on ``on`` (half-open validity)."""
-        day = _day(on)
+        day = day_of(on)
         started = self.certified & (self.valid_from <= day)
         open_end = np.isnat(self.valid_until)
         return started & (open_end | (self.valid_until > day))
@@ -421,9 +415,9 @@ def _assign(
     edition_index = np.full(n, -1, dtype=np.int8)
     bad = np.zeros(n, dtype=np.bool_)
     for k, edition in enumerate(editions):
-        mask = day >= _day(edition.valid_from)
+        mask = day >= day_of(edition.valid_from)
         if edition.valid_to is not None:
-            mask &= day < _day(edition.valid_to)
+            mask &= day < day_of(edition.valid_to)
         edition_index[mask] = k
         scheme = scheme_of(edition)
         maxima = {p.code: p.max * denominator for p in scheme.parts}

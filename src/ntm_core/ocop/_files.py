@@ -21,7 +21,7 @@ from ntm_core._core.numbers import decimal_text
 from ntm_core._core.tables import decode as _decode
 from ntm_core._core.tables import load_json as _load_json
 from ntm_core.exceptions import DataError, InputError, InputErrors
-from ntm_core.ocop._model import COLUMNS, REQUIRED_COLUMNS, OcopProduct, parse_row
+from ntm_core.ocop._product import COLUMNS, REQUIRED_COLUMNS, OcopProduct, parse_row
 
 __all__ = ["PRODUCTS_SCHEMA", "read_products", "write_products"]
 
