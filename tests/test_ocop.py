@@ -50,6 +50,7 @@ from ntm_core.ocop import (
     add_months,
     add_months_array,
     expires_within,
+    group_code,
     is_valid,
     ocop_section,
     portfolio,
@@ -206,7 +207,7 @@ def test_negative_score_unknown_group_and_date_before_ocop_are_errors():
     with pytest.raises(InputError, match=r"'G7'.*group '7' is not a product group") as caught:
         rate(product(50, code="G7", group="7"))
     assert caught.value.column == "group"
-    assert "1 (Thực phẩm)" in str(caught.value)
+    assert "1 (Thực phẩm / Food)" in str(caught.value)
     with pytest.raises(InputError, match="no OCOP rating edition is in force on 2019-08-20"):
         rate(product(parts={"A": 20, "B": 10, "C": 20}, on=dt.date(2019, 8, 20)))
 
@@ -913,3 +914,87 @@ def test_year_progress_judges_a_past_year_on_its_last_day():
     early = year_progress(batch, portfolio(batch, on=dt.date(2022, 6, 30)), targets)
     assert early.on == dt.date(2022, 6, 30)
     assert not early.final
+
+
+@pytest.mark.parametrize("group", ["1", "Thực phẩm", "THỰC PHẨM", "thuc pham", "food", " Food "])
+def test_groups_are_given_by_code_or_by_name_in_any_case(group):
+    """Issue 13: the Vietnamese name a user writes ("Thực phẩm", any case) must be accepted."""
+    item = product(75, code="F", group=group)
+    assert rate(item).product.group == "1"
+    batch = rate_many([item, product(75, code="D", group="đồ uống")])
+    assert [p.group for p in batch.table.products] == ["1", "2"]
+    assert batch.table.groups.tolist() == ["1", "2"]
+    assert [r["group"] for r in batch.to_records(on=ON_1048)] == ["1", "2"]
+
+
+def test_group_names_follow_the_edition_in_force():
+    """Group 4 is textiles under 1048 and handicrafts under 148: a name picks the code of its edition."""
+    scheme_1048 = BOOK.in_force("vn.ocop.rating", on=ON_1048).ocop
+    scheme_148 = BOOK.in_force("vn.ocop.rating", on=ON_148).ocop
+    name_148 = scheme_148.groups["4"][0]
+    assert group_code(scheme_148, name_148.upper()) == "4"
+    assert group_code(scheme_1048, name_148) != "4"
+    assert group_code(scheme_148, "bananas") is None
+
+
+def test_rating_errors_name_the_file_and_row(tmp_path):
+    """Issue 14: errors found when rating name the file and row, not only the column."""
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        "code,name,commune_code,group,score_a,score_b,score_c,evaluated_on\n"
+        "OK,Cam,18196,Thực phẩm,30,20,30,2021-06-15\n"
+        "NEG,Cam,18196,1,30,-1,30,2021-06-15\n"
+        "BIG,Cam,18196,1,99,20,30,2021-06-15\n"
+        "GRP,Cam,18196,bananas,30,20,30,2021-06-15\n"
+        "OLD,Cam,18196,1,30,20,30,2019-01-01\n",
+        encoding="utf-8",
+    )
+    items = read_products(path)
+    assert (items[1].source, items[1].row) == (str(path), 3)
+    with pytest.raises(ExceptionGroup) as caught:
+        rate_many(items)
+    found = [(e.source, e.row, e.column) for e in caught.value.exceptions]
+    assert found == [
+        (str(path), 3, "score_b"),
+        (str(path), 4, "score_a"),
+        (str(path), 5, "group"),
+        (str(path), 6, "evaluated_on"),
+    ]
+    for item in items[1:]:
+        with pytest.raises(InputError) as one:
+            rate(item)
+        assert str(one.value).startswith(f"{path}, row {item.row}, column ")
+
+
+def test_a_two_digit_year_is_an_error(tmp_path):
+    path = tmp_path / "short.csv"
+    path.write_text(
+        "code,name,commune_code,group,score_a,score_b,score_c,evaluated_on\n"
+        "Y,Cam,18196,1,30,20,30,15/06/24\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ExceptionGroup) as caught:
+        read_products(path)
+    (err,) = caught.value.exceptions
+    assert (err.row, err.column) == (2, "evaluated_on")
+    assert "ambiguous" in str(err)
+    row = {"code": "Y", "name": "Cam", "commune_code": "18196", "group": "1", "score_a": "30",
+           "score_b": "20", "score_c": "30", "evaluated_on": "15/06/2024"}  # fmt: skip
+    assert OcopProduct.from_mapping(row).evaluated_on == dt.date(2024, 6, 15)
+
+
+def test_codes_are_unique_without_regard_to_case(tmp_path):
+    """Decision: ``P1`` and ``p1`` in one file are one code written twice, an error."""
+    path = tmp_path / "case.csv"
+    path.write_text(
+        "code,name,commune_code,group,score_a,score_b,score_c,evaluated_on\n"
+        "P1,Cam,18196,1,30,20,30,2021-06-15\n"
+        "p1,Chè,18196,1,30,20,30,2021-06-15\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ExceptionGroup) as caught:
+        read_products(path)
+    (err,) = caught.value.exceptions
+    assert (err.row, err.column, err.value) == (3, "code", "p1")
+    assert "already used in row 2 (as 'P1')" in str(err)
+    assert rate(product(75, code="p1")).code == "p1"  # kept as written

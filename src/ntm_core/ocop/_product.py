@@ -239,6 +239,8 @@ def parse_score(value: object) -> Fraction:
 def parse_date(value: object) -> dt.date:
     """Parse a date: ``2022-03-31`` (ISO) or ``31/03/2022`` (day first, as written in Vietnam).
 
+    The year has four digits: ``15/06/24`` is refused, not read as the year 24.
+
     Raises:
         ValueError: If the value is not a date.
     """
@@ -247,13 +249,16 @@ def parse_date(value: object) -> dt.date:
     if isinstance(value, dt.date):
         return value
     text = str(value).strip()
+    msg = "expected a date as YYYY-MM-DD (or DD/MM/YYYY)"
     try:
         if "/" in text:
-            day, month, year = (int(p) for p in text.split("/"))
-            return dt.date(year, month, day)
+            day, month, year = text.split("/")
+            if len(year.strip()) != 4:
+                msg = f"{msg}; a year of {len(year.strip())} digits is ambiguous"
+                raise ValueError(msg)
+            return dt.date(int(year), int(month), int(day))
         return dt.date.fromisoformat(text)
     except ValueError:
-        msg = "expected a date as YYYY-MM-DD (or DD/MM/YYYY)"
         raise ValueError(msg) from None
 
 
@@ -326,13 +331,18 @@ class OcopProduct:
     :class:`~decimal.Decimal`, never ``float``).
 
     Attributes:
-        code: The product's identifier in its file (unique within a portfolio).
+        code: The product's identifier, kept as written. Within a product
+            file codes are unique without regard to case: ``p1`` below ``P1``
+            is a duplicate (a spreadsheet typo, not a second product).
         name: The product name, NFC-normalised.
         producer: The producer (*chủ thể*), if known.
         producer_kind: Cooperative, enterprise, household business or other.
         commune_code: The GSO code of the commune where it is produced.
-        group: The product group code of the edition in force on ``evaluated_on``
-            (``"1"`` … ``"6"``; the names differ between 1048 and 148).
+        group: The product group of the edition in force on ``evaluated_on``:
+            its code (``"1"`` … ``"6"``) or its Vietnamese or English name, in
+            any case, with or without diacritics (``"Thực phẩm"``, ``"food"``);
+            rating replaces a name by the code (the names differ between 1048
+            and 148).
         subgroup: The subgroup (*phân nhóm*), free text.
         score_a: Part A score (product and community strength).
         score_b: Part B score (marketing capability).
@@ -343,6 +353,9 @@ class OcopProduct:
         decision_date: The date of that decision; a certificate runs from it.
         central_recognition: Whether the central council recognised it as
             5-star (``None`` when not stated).
+        source: The file the product was read from, if any (not compared).
+        row: The row of that file, as a spreadsheet numbers it (not compared);
+            errors found when rating the product name the file and row.
 
     >>> import datetime as dt
     >>> from fractions import Fraction
@@ -376,6 +389,8 @@ class OcopProduct:
     decision: str | None = attrs.field(default=None, converter=_optional_text)
     decision_date: dt.date | None = attrs.field(default=None, converter=_optional_date)
     central_recognition: bool | None = attrs.field(default=None, converter=_optional_bool)
+    source: str | None = attrs.field(default=None, eq=False, repr=False)
+    row: int | None = attrs.field(default=None, eq=False, repr=False)
 
     @code.validator
     def _check_code(self, _attribute: attrs.Attribute[str], value: str) -> None:
@@ -492,8 +507,10 @@ _PARSERS: dict[str, Callable[[object], object]] = {
 }
 
 
-def parse_row(row: Mapping[str, object]) -> tuple[OcopProduct | None, list[InputError]]:
-    """Parse one row; return the product (or ``None``) and every problem found."""
+def parse_row(
+    row: Mapping[str, object], *, source: str | None = None, line: int | None = None
+) -> tuple[OcopProduct | None, list[InputError]]:
+    """Parse one row (of ``source`` at ``line``): the product (or ``None``), every problem."""
     problems: list[InputError] = []
     code = row.get("code")
     label = f"product {_nfc(code)!r}" if not _blank(code) else "a product"
@@ -525,7 +542,7 @@ def parse_row(row: Mapping[str, object]) -> tuple[OcopProduct | None, list[Input
     if problems:
         return None, problems
     try:
-        product = OcopProduct(**fields)
+        product = OcopProduct(**fields, source=source, row=line)
     except InputError as err:
         return None, [err]
     return product, []

@@ -15,6 +15,7 @@ from fractions import Fraction
 import attrs
 
 from ntm_core._core.numbers import decimal_text, json_number
+from ntm_core._core.text import fold
 from ntm_core._core.vocabulary import Citation, Provenance
 from ntm_core.exceptions import InputError, RuleNotInForceError
 from ntm_core.ocop._product import (
@@ -33,11 +34,13 @@ __all__ = [
     "check_product",
     "edition_for",
     "expires_within",
+    "group_code",
     "held_band",
     "is_valid",
     "rate",
     "reevaluation_due",
     "scheme_of",
+    "with_group_code",
 ]
 
 RULESET_KEY = "vn.ocop.rating"
@@ -312,6 +315,8 @@ def edition_for(product: OcopProduct, book: Rulebook) -> RuleSet:
         raise InputError(
             f"product {product.code!r}: no OCOP rating edition is in force on "
             f"{product.evaluated_on.isoformat()} ({err})",
+            source=product.source,
+            row=product.row,
             column="evaluated_on",
             value=product.evaluated_on.isoformat(),
         ) from err
@@ -364,6 +369,8 @@ def check_product(product: OcopProduct, edition: RuleSet) -> None:
             raise InputError(
                 f"product {product.code!r}: part {part.code} score {decimal_text(score)} "
                 "is negative",
+                source=product.source,
+                row=product.row,
                 column=column,
                 value=decimal_text(score),
             )
@@ -371,17 +378,46 @@ def check_product(product: OcopProduct, edition: RuleSet) -> None:
             raise InputError(
                 f"product {product.code!r}: part {part.code} score {decimal_text(score)} is "
                 f"above its maximum {part.max} under {edition.id} ({part.citation})",
+                source=product.source,
+                row=product.row,
                 column=column,
                 value=decimal_text(score),
             )
     if product.group not in scheme.groups:
-        known = ", ".join(f"{k} ({v[0]})" for k, v in scheme.groups.items())
+        known = ", ".join(f"{k} ({v[0]} / {v[1]})" for k, v in scheme.groups.items())
         raise InputError(
             f"product {product.code!r}: group {product.group!r} is not a product group of "
-            f"{edition.id}; expected one of {known}",
+            f"{edition.id}; expected a code or name of {known}",
+            source=product.source,
+            row=product.row,
             column="group",
             value=product.group,
         )
+
+
+def group_code(scheme: OcopScheme, text: str) -> str | None:
+    """The product group ``text`` names under ``scheme``, as its code; ``None`` for none.
+
+    ``text`` is the code (``"1"``) or the Vietnamese or English name, in any
+    case and with or without diacritics (``"Thực phẩm"``, ``"thuc pham"``,
+    ``"Food"``). Group names differ between editions, so the edition in force
+    on the evaluation date decides.
+    """
+    if text in scheme.groups:
+        return text
+    folded = fold(text)
+    for code, (name_vi, name_en) in scheme.groups.items():
+        if folded in {fold(code), fold(name_vi), fold(name_en)}:
+            return code
+    return None
+
+
+def with_group_code(product: OcopProduct, scheme: OcopScheme) -> OcopProduct:
+    """``product`` with its group given as the code of ``scheme`` (unchanged when unknown)."""
+    code = group_code(scheme, product.group)
+    if code is None or code == product.group:
+        return product
+    return attrs.evolve(product, group=code)
 
 
 def rate(product: OcopProduct, *, rulebook: Rulebook | None = None) -> OcopRating:
@@ -393,7 +429,8 @@ def rate(product: OcopProduct, *, rulebook: Rulebook | None = None) -> OcopRatin
     holds the highest band below (4 stars) and is a 5-star candidate.
 
     Args:
-        product: The product.
+        product: The product. Its group may be given by name (see
+            :func:`group_code`); the rating's product holds the code.
         rulebook: The rules; the bundled rulebook when ``None``.
 
     Raises:
@@ -405,8 +442,9 @@ def rate(product: OcopProduct, *, rulebook: Rulebook | None = None) -> OcopRatin
     """
     book = rulebook if rulebook is not None else Rulebook.bundled()
     edition = edition_for(product, book)
-    check_product(product, edition)
     scheme = scheme_of(edition)
+    product = with_group_code(product, scheme)
+    check_product(product, edition)
     total = product.total
     band, reached = held_band(scheme.stars, total, central_recognition=product.central_recognition)
     candidate = band is not reached
