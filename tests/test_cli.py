@@ -138,3 +138,78 @@ def test_a_closed_pipe_ends_quietly():
         code = process.wait(timeout=60)
     assert err == b""
     assert code == 0
+
+
+def test_convert_to_an_unknown_unit_is_a_clean_error(capsys):
+    code, _ = run("convert", "45", "--to", "bananas")
+    assert code == 1
+    err = capsys.readouterr().err
+    assert err.startswith("ntm: error: ")
+    assert "'bananas'" in err
+    assert "Traceback" not in err
+
+
+def test_an_unknown_scope_is_a_usage_error_naming_the_scopes(capsys):
+    code, _ = run("readiness", "--on", "2024-12-31", "--scope", "nope")
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "unknown scope 'nope'" in err
+    assert "ha-tinh" in err
+    assert "vn" in err
+
+
+def test_decimal_comma_option(tmp_path):
+    path = tmp_path / "comma.csv"
+    path.write_text('unit_code,period,income_per_capita\n18100,2024,"45,5"\n', encoding="utf-8")
+    code, out = run(
+        "assess", str(path), "--on", "2024-12-31", "--decimal-comma", "--format", "json"
+    )
+    assert code == 0
+    assert '"unit": "18100"' in out
+
+
+TEMPLATE = ("rules", "template", "vn.commune.standard@2021-2025", "--region", "BTB")
+
+
+def test_output_files_are_never_replaced_without_force(tmp_path, capsys):
+    sheet = tmp_path / "sheet.csv"
+    code, out = run(*TEMPLATE, "-o", str(sheet))
+    assert code == 0
+    assert f"to {sheet}" in out
+    first = sheet.read_text(encoding="utf-8")
+    sheet.write_text("mine\n", encoding="utf-8")
+    code, _ = run(*TEMPLATE, "-o", str(sheet))
+    assert code == 2
+    assert "exists; pass --force" in capsys.readouterr().err
+    assert sheet.read_text(encoding="utf-8") == "mine\n"
+    assert run(*TEMPLATE, "-o", str(sheet), "--force")[0] == 0
+    assert sheet.read_text(encoding="utf-8") == first
+    assert run(*TEMPLATE, "-o", str(tmp_path))[0] == 2
+    assert "is a directory" in capsys.readouterr().err
+
+
+def test_dash_is_standard_output_and_reports_go_to_files(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out = run(*TEMPLATE, "-o", "-")
+    assert code == 0
+    assert out == run(*TEMPLATE)[1]
+    assert not (tmp_path / "-").exists()
+    report = tmp_path / "ocop.json"
+    code, out = run("ocop", "--on", "2022-12-31", "--format", "json", "-o", str(report))
+    assert (code, out) == (0, "")
+    assert report.read_text(encoding="utf-8").startswith('{\n  "schema": "ntm_core.ocop/1"')
+    code, _ = run("ocop", "--on", "2022-12-31", "-o", str(report))
+    assert code == 2
+    assert [p.name for p in tmp_path.iterdir()] == ["ocop.json"]  # no temporary file left
+
+
+def test_a_failed_write_leaves_no_temporary_file(tmp_path, monkeypatch):
+    from ntm_core.cli import _common
+
+    def broken(self, target):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(_common.Path, "replace", broken)
+    code, _ = run("ocop", "--on", "2022-12-31", "-o", str(tmp_path / "out.txt"))
+    assert code == 1
+    assert list(tmp_path.iterdir()) == []

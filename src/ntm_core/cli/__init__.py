@@ -10,6 +10,7 @@ names the file, row, column and value), 2 usage error. A closed pipe
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -22,7 +23,10 @@ from ntm_core.cli._common import (
     EXIT_OK,
     EXIT_USAGE,
     Handler,
+    UsageError,
+    output_path,
     thresholds_parser,
+    write_text,
 )
 from ntm_core.exceptions import NtmCoreError
 
@@ -96,9 +100,16 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
     if handler is None:
         parser.print_help(stream)
         return EXIT_USAGE
+    return _dispatch(handler, args, stream, prog=parser.prog)
+
+
+def _dispatch(handler: Handler, args: argparse.Namespace, stream: TextIO, *, prog: str) -> int:
+    """Run a command; map its errors to exit codes and one line per problem."""
     try:
-        code = handler(args, stream)
-        stream.flush()
+        return _run(handler, args, stream)
+    except UsageError as err:
+        print(f"{prog}: error: {err}", file=sys.stderr)
+        return EXIT_USAGE
     except BrokenPipeError:
         if stream is sys.stdout:
             _quiet_stdout()
@@ -110,6 +121,18 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
     except KeyError as err:  # an unknown rule set or edition named on the command line
         print(f"ntm: error: {err.args[0] if err.args else err}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def _run(handler: Handler, args: argparse.Namespace, stream: TextIO) -> int:
+    """Run ``handler``; its output goes to ``-o FILE`` (whole or not at all) when given."""
+    path = None if getattr(args, "writes_file", False) else output_path(args)
+    if path is None:
+        code = handler(args, stream)
+        stream.flush()
+        return code
+    buffer = io.StringIO()
+    code = handler(args, buffer)
+    write_text(path, buffer.getvalue())
     return code
 
 

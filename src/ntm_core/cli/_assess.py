@@ -8,7 +8,15 @@ import json
 from typing import TYPE_CHECKING, TextIO, TypedDict
 
 from ntm_core._core.vocabulary import RuleLevel
-from ntm_core.cli._common import EXIT_OK, parse_date, parse_level, rulebook, table
+from ntm_core.cli._common import (
+    EXIT_OK,
+    check_scope,
+    output_options,
+    parse_date,
+    parse_level,
+    rulebook,
+    table,
+)
 from ntm_core.exceptions import InputError, NtmCoreError
 
 if TYPE_CHECKING:
@@ -24,8 +32,14 @@ def _load_inputs(args: argparse.Namespace) -> tuple[Rulebook, Observations]:
     from ntm_core.io import read_observations
 
     book = rulebook(args)
+    check_scope(args.scope, (edition.key for edition in book))
     ladder = Ladder.for_level(book, level=args.level, on=args.on, scope=args.scope)
-    observations = read_observations(args.data, catalog=ladder.catalog(), units=args.units)
+    observations = read_observations(
+        args.data,
+        catalog=ladder.catalog(),
+        units=args.units,
+        decimal_comma=True if args.decimal_comma else None,
+    )
     periods = sorted(set(observations.periods))
     if args.period is not None:
         if args.period not in periods:
@@ -195,6 +209,12 @@ def add_parsers(
     data.add_argument(
         "--scope", default="vn", help="prefer this scope's rule sets, e.g. ha-tinh (default vn)"
     )
+    data.add_argument(
+        "--decimal-comma",
+        action="store_true",
+        help="the data writes decimals with a comma (45,5); default: detected from the file",
+    )
+    output_options(data)
     assess = sub.add_parser("assess", parents=[data], help="decide every unit's tier")
     assess.add_argument("--format", choices=("table", "json", "csv"), default="table")
     assess.set_defaults(handler=_cmd_assess)

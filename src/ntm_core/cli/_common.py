@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-from collections.abc import Callable, Sequence
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from ntm_core._core.vocabulary import Region, RuleLevel
@@ -21,12 +24,17 @@ __all__ = [
     "EXIT_OK",
     "EXIT_USAGE",
     "Handler",
+    "UsageError",
+    "check_scope",
+    "output_options",
+    "output_path",
     "parse_date",
     "parse_level",
     "parse_region",
     "rulebook",
     "table",
     "thresholds_parser",
+    "write_text",
 ]
 
 EXIT_OK = 0
@@ -34,6 +42,10 @@ EXIT_BAD_INPUT = 1
 EXIT_USAGE = 2
 
 Handler = Callable[[argparse.Namespace, TextIO], int]
+
+
+class UsageError(Exception):
+    """A command line that cannot be run as given (exit 2), found after parsing it."""
 
 
 def parse_date(text: str) -> dt.date:
@@ -88,3 +100,61 @@ def thresholds_parser() -> argparse.ArgumentParser:
         help="a filled threshold sheet (CSV or XLSX) to layer onto the rules; may repeat",
     )
     return common
+
+
+def check_scope(scope: str, keys: Iterable[str]) -> None:
+    """Refuse a ``--scope`` that no rule set has, naming the scopes that exist.
+
+    A scope is the first part of a rule-set key (``vn``, ``ha-tinh``).
+    """
+    scopes = sorted({key.split(".", 1)[0] for key in keys})
+    if scope not in scopes:
+        msg = f"argument --scope: unknown scope {scope!r}; the rules have {', '.join(scopes)}"
+        raise UsageError(msg)
+
+
+def output_options(parser: argparse.ArgumentParser, *, what: str = "the output") -> None:
+    """Add ``-o/--output FILE`` (``-`` is standard output) and ``--force``."""
+    parser.add_argument(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help=f"write {what} to FILE ('-' for standard output, the default); "
+        "an existing FILE is replaced only with --force",
+    )
+    parser.add_argument("--force", action="store_true", help="replace an existing --output FILE")
+
+
+def output_path(args: argparse.Namespace) -> Path | None:
+    """The file ``-o`` names, checked; ``None`` for standard output (no ``-o``, or ``-o -``).
+
+    Raises:
+        UsageError: The file exists and ``--force`` is not given, or it is a directory.
+    """
+    target = getattr(args, "output", None)
+    if target is None or target == "-":
+        return None
+    path = Path(target)
+    if path.is_dir():
+        msg = f"argument --output: {target} is a directory; name a file"
+        raise UsageError(msg)
+    if (path.exists() or path.is_symlink()) and not getattr(args, "force", False):
+        msg = f"argument --output: {target} exists; pass --force to replace it"
+        raise UsageError(msg)
+    return path
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write ``text`` whole or not at all: a unique temporary file beside ``path``, renamed over it.
+
+    The temporary file is removed on any failure. (To be replaced by the one
+    atomic writer of ``ntm_core._core`` when it lands.)
+    """
+    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        Path(name).replace(path)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise

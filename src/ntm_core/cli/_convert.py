@@ -6,6 +6,7 @@ import argparse
 from typing import TextIO
 
 from ntm_core.cli._common import EXIT_OK
+from ntm_core.exceptions import InputError, NtmCoreError
 
 __all__ = ["add_parser"]
 
@@ -14,7 +15,12 @@ def _cmd_convert(args: argparse.Namespace, out: TextIO) -> int:
     """Convert a value to a unit and print the exact magnitude."""
     from ntm_core.units import to_canonical
 
-    magnitude = to_canonical(args.value, args.to, field="value", unit=args.unit)
+    try:
+        magnitude = to_canonical(args.value, args.to, field="value", unit=args.unit)
+    except NtmCoreError:
+        raise
+    except ValueError as err:  # a unit the registry does not know (units raise a builtin)
+        raise InputError(str(err), column="--to/--unit", value=args.to) from None
     text = str(magnitude) if magnitude.denominator == 1 else f"{magnitude} (= {float(magnitude):g})"
     print(f"{text} {args.to}", file=out)
     return EXIT_OK

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any, TextIO
 
-from ntm_core.cli._common import EXIT_OK, parse_date, rulebook, table
+from ntm_core.cli._common import EXIT_OK, output_options, parse_date, rulebook, table
 
 __all__ = ["add_parser"]
 
@@ -110,4 +110,5 @@ def add_parser(
         help="a targets TOML file, or 'ha-tinh' for the bundled Hà Tĩnh targets "
              "(default with the bundled sample)",
     )  # fmt: skip
+    output_options(parser)
     parser.set_defaults(handler=_cmd_ocop)

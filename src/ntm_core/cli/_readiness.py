@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from ntm_core._core.vocabulary import RuleLevel
-from ntm_core.cli._common import EXIT_OK, parse_date, rulebook
+from ntm_core.cli._common import EXIT_OK, check_scope, output_options, parse_date, rulebook
 from ntm_core.exceptions import InputError, RuleNotInForceError
 
 if TYPE_CHECKING:
@@ -19,7 +19,7 @@ __all__ = ["add_parser"]
 _SAMPLE_NOTICE = "Bundled Hà Tĩnh sample: real units, SYNTHETIC values, illustrative thresholds."
 
 
-def _cmd_readiness(args: argparse.Namespace, out: TextIO) -> int:  # noqa: PLR0912 - one branch per option
+def _cmd_readiness(args: argparse.Namespace, out: TextIO) -> int:  # noqa: PLR0912, PLR0915 - one branch per option
     """The province readiness report (on the bundled Hà Tĩnh sample when no DATA is given)."""
     from ntm_core.admin import load_units_csv
     from ntm_core.datasets import HA_TINH_DIR, ha_tinh_tree
@@ -38,6 +38,7 @@ def _cmd_readiness(args: argparse.Namespace, out: TextIO) -> int:  # noqa: PLR09
     sample = args.data is None
     scope = args.scope or ("ha-tinh" if args.province == "42" else "vn")
     book = rulebook(args)
+    check_scope(scope, (edition.key for edition in book))
     if sample:
         if args.province != "42":
             msg = "the bundled sample covers Hà Tĩnh (--province 42) only; give DATA for another"
@@ -54,7 +55,9 @@ def _cmd_readiness(args: argparse.Namespace, out: TextIO) -> int:  # noqa: PLR09
             editions.append(ladder.recognition)
     catalog = IndicatorCatalog.from_editions(editions)
     data = HA_TINH_DIR / "sample-observations.csv" if sample else Path(args.data)
-    observations = read_observations(data, catalog=catalog)
+    observations = read_observations(
+        data, catalog=catalog, decimal_comma=True if args.decimal_comma else None
+    )
     if args.units:
         units = [u for u in load_units_csv(args.units) if u.exists_on(args.on)]
     elif args.province == "42":
@@ -148,5 +151,11 @@ def add_parser(
     readiness.add_argument(
         "--scope", help="prefer this scope's rule sets (default: ha-tinh for 42, else vn)"
     )
+    readiness.add_argument(
+        "--decimal-comma",
+        action="store_true",
+        help="the data writes decimals with a comma (45,5); default: detected from the file",
+    )
     readiness.add_argument("--format", choices=("table", "json", "md", "html"), default="table")
+    output_options(readiness)
     readiness.set_defaults(handler=_cmd_readiness)

@@ -7,7 +7,15 @@ import json
 from typing import TextIO
 
 from ntm_core._core.vocabulary import Provenance
-from ntm_core.cli._common import EXIT_OK, parse_date, parse_region, rulebook, table
+from ntm_core.cli._common import (
+    EXIT_OK,
+    output_options,
+    output_path,
+    parse_date,
+    parse_region,
+    rulebook,
+    table,
+)
 from ntm_core.rules import Selection, Threshold
 
 __all__ = ["add_parser"]
@@ -108,14 +116,15 @@ def _cmd_rules_template(args: argparse.Namespace, out: TextIO) -> int:
     """Write a threshold sheet to fill from the official text."""
     from ntm_core.rules import write_template
 
+    path = output_path(args)  # refuses an existing file without --force, before any work
     book = rulebook(args)
     edition = book.get(args.spec)
-    text = write_template(edition, args.output, region=args.region)
-    if args.output is None:
+    text = write_template(edition, path, region=args.region)
+    if path is None:
         out.write(text)
     else:
         rows = text.count("\n") - 1
-        print(f"wrote {rows} rows for {edition.id} to {args.output}", file=out)
+        print(f"wrote {rows} rows for {edition.id} to {path}", file=out)
     return EXIT_OK
 
 
@@ -140,6 +149,7 @@ def add_parser(
         "--on", type=parse_date, help="the date (YYYY-MM-DD); picks the edition in force"
     )
     show.add_argument("--format", choices=("table", "json"), default="table")
+    output_options(show)
     show.set_defaults(handler=_cmd_rules_show)
     changes = rules_sub.add_parser(
         "diff", parents=[common], help="what changed between two editions"
@@ -152,7 +162,5 @@ def add_parser(
     )
     template.add_argument("spec", metavar="KEY@EDITION")
     template.add_argument("--region", type=parse_region, help="only rows for this NTM region")
-    template.add_argument(
-        "--output", "-o", help="write to FILE (.csv, or .xlsx with openpyxl); default stdout"
-    )
-    template.set_defaults(handler=_cmd_rules_template)
+    output_options(template, what="the sheet (.csv, or .xlsx with openpyxl)")
+    template.set_defaults(handler=_cmd_rules_template, writes_file=True)
