@@ -20,7 +20,7 @@ def _cmd_convert(args: argparse.Namespace, out: TextIO) -> int:
     except NtmCoreError:
         raise
     except ValueError as err:  # a unit the registry does not know (units raise a builtin)
-        raise InputError(str(err), column="--to/--unit", value=args.to) from None
+        raise InputError(str(err), value=args.to) from None
     text = str(magnitude) if magnitude.denominator == 1 else f"{magnitude} (= {float(magnitude):g})"
     print(f"{text} {args.to}", file=out)
     return EXIT_OK
