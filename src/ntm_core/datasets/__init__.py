@@ -1,4 +1,4 @@
-"""Data sets bundled with ntm_core: real administrative units and their lineage.
+"""Data sets bundled with ntm_core: real administrative units and their lineage, OCOP samples.
 
 The data are package files, read without network access and without the
 repository's ``shared`` folder. Their sources and licences are in the
@@ -22,12 +22,37 @@ from pathlib import Path
 
 from ntm_core._core import publish
 from ntm_core.admin import AdminTree, load_lineage_csv, load_units_csv
+from ntm_core.datasets import _ocop
+from ntm_core.datasets._ocop import (
+    ha_tinh_ocop_targets,
+    ocop_sample_district_of,
+    ocop_sample_products,
+    ocop_sample_section,
+    ocop_sample_units,
+)
 
-__all__ = ["HA_TINH_DIR", "ha_tinh_tree"]
+__all__ = [
+    "HA_TINH_DIR",
+    "HA_TINH_OCOP_TARGETS",
+    "OCOP_SAMPLE_PRODUCTS",
+    "ha_tinh_ocop_targets",
+    "ha_tinh_tree",
+    "ocop_sample_district_of",
+    "ocop_sample_products",
+    "ocop_sample_section",
+    "ocop_sample_units",
+]
 
 
 HA_TINH_DIR = Path(__file__).parent / "ha_tinh"
 """Where the bundled Hà Tĩnh files live (``units.csv``, ``lineage.csv``, ``README.md``)."""
+
+
+OCOP_SAMPLE_PRODUCTS = _ocop.OCOP_SAMPLE_PRODUCTS
+"""The bundled **synthetic** Hà Tĩnh OCOP portfolio (see ``datasets/ocop/README.md``)."""
+
+HA_TINH_OCOP_TARGETS = _ocop.HA_TINH_OCOP_TARGETS
+"""The bundled file of Hà Tĩnh's yearly OCOP targets (read it with ``OcopTargets.read_all``)."""
 
 
 @functools.cache
