@@ -9,7 +9,7 @@ from typing import Any
 
 from ntm_core._core.numbers import number_text
 from ntm_core._core.vocabulary import Outcome, RuleLevel, Tier
-from ntm_core.readiness._report import ProvinceReadiness
+from ntm_core.readiness._model import ProvinceReadiness
 
 __all__ = ["readiness_html", "readiness_markdown", "readiness_text", "readiness_to_dict"]
 
@@ -107,19 +107,26 @@ def readiness_to_dict(
             k: [{"code": u.code, "name": u.name} for u in v] for k, v in report.blocking().items()
         },
         "criteria_ranking": [
-            {"rung": rung, "code": c, "name_vi": vi, "name_en": en, "not_met": n, "unknown": u}
+            {
+                "rung": rung,
+                "code": r.code,
+                "name_vi": r.name_vi,
+                "name_en": r.name_en,
+                "not_met": r.not_met,
+                "unknown": r.unknown,
+            }
             for rung in _ranking_rungs(report)
-            for c, vi, en, n, u in report.criteria_ranking(rung)
+            for r in report.criteria_ranking(rung)
         ],
         "closest": {
             tier.value: [
                 {
-                    "code": u.code,
-                    "name": u.name,
-                    "criteria_missing": n,
-                    "relative_shortfall": round(s, 4),
+                    "code": c.unit.code,
+                    "name": c.unit.name,
+                    "criteria_missing": c.criteria_missing,
+                    "relative_shortfall": round(c.shortfall, 4),
                 }
-                for u, n, s in report.closest(tier)
+                for c in report.closest(tier)
             ]
             for tier in (Tier.STANDARD, Tier.ADVANCED, Tier.MODEL)
         },
@@ -140,7 +147,7 @@ def readiness_to_dict(
         "targets": [
             {
                 "year": p.target.year,
-                "measure": p.target.measure,
+                "measure": p.target.measure.value,
                 "minimum": p.target.minimum,
                 "label_vi": p.target.label_vi,
                 "label_en": p.target.label_en,
@@ -166,7 +173,7 @@ def _ranking_rungs(report: ProvinceReadiness) -> list[int]:
 def _focus_rung(report: ProvinceReadiness) -> int:
     """The first commune rung some commune still fails."""
     for rung in _ranking_rungs(report):
-        if any(n for _, _, _, n, _ in report.criteria_ranking(rung)):
+        if any(r.not_met for r in report.criteria_ranking(rung)):
             return rung
     return 0
 
@@ -241,19 +248,19 @@ def readiness_text(  # noqa: PLR0912, PLR0915 - one section of the summary after
             )
             lines.append(f"Blocking {key} ({len(units)}): {shown}")
     rung = _focus_rung(report)
-    ranking = [r for r in report.criteria_ranking(rung) if r[3]][:5]
+    ranking = [r for r in report.criteria_ranking(rung) if r.not_met][:5]
     batch = report.communes.batch
     if ranking and batch is not None:
         label = batch.ladder.tiers[rung].label("en")
         lines.append(
             f"Most failed criteria ({label}): "
-            + "; ".join(f"{c} {en} ({k})" for c, _, en, k, _ in ranking)
+            + "; ".join(f"{r.code} {r.name_en} ({r.not_met})" for r in ranking)
         )
         closest = report.closest(batch.ladder.tiers[rung], limit=5)
         if closest:
             lines.append(
                 f"Closest to {label}: "
-                + "; ".join(f"{u.name} ({k} missing)" for u, k, _ in closest)
+                + "; ".join(f"{c.unit.name} ({c.criteria_missing} missing)" for c in closest)
             )
     unrecognised = report.meets_but_not_recognised()
     if report.recognitions or unrecognised:
