@@ -9,6 +9,7 @@ import datetime as dt
 from fractions import Fraction
 from pathlib import Path
 
+import attrs
 import pytest
 
 from ntm_core import AdminLevel, AdminSnapshot, AdminTree, AdminUnit, Outcome, RuleLevel, Tier
@@ -392,3 +393,89 @@ def test_targets_file_problems_name_the_target(tmp_path):
     path.write_text("[[targets]\n", encoding="utf-8")
     with pytest.raises(DataError, match="cannot read targets"):
         read_targets(path)
+
+
+def test_a_share_over_zero_units_is_not_applicable_never_met():
+    """A province without districts: 321's district conditions count nothing, so are not met."""
+    units = [unit("P", AdminLevel.PROVINCE, None, "Tỉnh Thử")]
+    rows = {"P": PROVINCE_OWN}
+    for i in range(5):
+        units.append(unit(f"C{i}", AdminLevel.COMMUNE, "P"))
+        rows[f"C{i}"] = ADVANCED
+    report = assess_province(
+        observations(rows, 2023),
+        tree=AdminSnapshot(on=ON, units=units),
+        province="P",
+        on=ON,
+        rulebook=BOOK,
+        scope="test",
+    )
+    by_code = {c.code: c for c in report.conditions}
+    assert by_code["1"].outcome is Outcome.NOT_APPLICABLE
+    assert "no districts in the administrative tree" in by_code["1"].reason
+    assert report.province_assessment.tier is not Tier.TASK_COMPLETED
+    assert "not counted as met" in report.outcome_note()
+    assert "not applicable (2)" in report_of().outcome_note()  # the case has no towns
+
+
+def test_nothing_dated_after_on_is_counted():
+    units, obs = build_case(period=2023)
+    from ntm_core import InputError
+
+    with pytest.raises(InputError, match="period 2023 ends after 2023-06-30"):
+        assess_province(
+            obs, tree=units, province="P", on=dt.date(2023, 6, 30), period=2023, rulebook=BOOK
+        )
+    with pytest.raises(InputError, match=r"no period .* ends on or before 2023-06-30"):
+        assess_province(obs, tree=units, province="P", on=dt.date(2023, 6, 30), rulebook=BOOK)
+    later = Recognition(
+        unit="D1", tier=Tier.STANDARD, decision="2/QĐ-TTg", decision_date=dt.date(2024, 1, 5),
+        assessment_year=2023,
+    )  # fmt: skip
+    undated = attrs.evolve(later, decision_date=None, assessment_year=2024)
+    known = attrs.evolve(later, decision_date=None, assessment_year=2022)
+    neither = attrs.evolve(later, decision_date=None, assessment_year=None)
+    report = assess_province(
+        obs, tree=units, province="P", on=ON, rulebook=BOOK, scope="test",
+        recognitions=[later, undated, known, neither],
+    )  # fmt: skip
+    assert report.recognitions == (known,)
+
+
+def test_target_year_selects_its_targets_and_an_unknown_year_names_the_known():
+    units, obs = build_case()
+    targets = [
+        PlanTarget(year=2023, measure="communes_model", minimum=1, label_vi="a", label_en="a"),
+        PlanTarget(year=2024, measure="communes_model", minimum=1, label_vi="b", label_en="b"),
+    ]
+    report = assess_province(
+        obs, tree=units, province="P", on=ON, rulebook=BOOK, scope="test",
+        target_year=2024, targets=targets,
+    )  # fmt: skip
+    assert [p.target.label_en for p in report.targets] == ["b"]
+    assert report.targets[0].actual is None  # 2024's data are not known on 2023-12-31
+    from ntm_core import InputError
+
+    with pytest.raises(InputError, match=r"encoded for 1999; years with some: 2021, .*2030"):
+        assess_province(obs, tree=units, province="P", on=ON, rulebook=BOOK, target_year=1999)
+
+
+def test_labels_travel_with_every_format():
+    from ntm_core.readiness._render import (
+        readiness_html,
+        readiness_markdown,
+        readiness_text,
+        readiness_to_dict,
+    )
+
+    units, obs = build_case()
+    report = assess_province(
+        obs, tree=units, province="P", on=ON, rulebook=BOOK, scope="test", synthetic=True,
+        base_rulebook=BOOK,
+    )  # fmt: skip
+    data = readiness_to_dict(report)
+    assert data["synthetic"] is True
+    assert data["illustrative_thresholds"] == [n.to_dict() for n in report.labels.illustrative]
+    assert data["overridden_thresholds"] == []
+    for text in (readiness_text(report), readiness_markdown(report), readiness_html(report)):
+        assert "SYNTHETIC" in text

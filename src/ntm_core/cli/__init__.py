@@ -406,6 +406,7 @@ def _cmd_readiness(args: argparse.Namespace, out: TextIO) -> int:  # noqa: PLR09
         scope=scope,
         recognitions=recognitions,
         targets=targets,
+        synthetic=sample,
     )
     ocop_data, ocop_lines = _ocop_section(args, sample=sample)
     if args.format == "json":

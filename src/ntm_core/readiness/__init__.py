@@ -13,7 +13,8 @@ Where things live: ``_assess`` (assess_province, assess_provinces), ``_levels``
 (one level on the batch path), ``_rollup`` (array reductions over the tree),
 ``_conditions`` (the province's conditions and gaps), ``_gaps`` (blocking
 units, most failed criteria, closest communes), ``_model`` (the report and
-its records), ``_files`` (recognitions and targets files), ``_render`` (text,
+its records), ``_labels`` (synthetic values, illustrative and overridden
+thresholds), ``_files`` (recognitions and targets files), ``_render`` (text,
 JSON, Markdown, HTML).
 
 .. versionadded:: 0.1.0
@@ -26,6 +27,7 @@ from ntm_core.readiness._assess import assess_province, assess_provinces
 from ntm_core.readiness._conditions import ConditionStatus
 from ntm_core.readiness._files import read_recognitions, read_targets
 from ntm_core.readiness._gaps import ClosestUnit, CriterionFailures
+from ntm_core.readiness._labels import ReportLabels, ThresholdNote
 from ntm_core.readiness._levels import LevelResult
 from ntm_core.readiness._model import (
     PlanTarget,
@@ -47,7 +49,9 @@ __all__ = [
     "ProvinceReadiness",
     "ProvincesReadiness",
     "Recognition",
+    "ReportLabels",
     "TargetMeasure",
+    "ThresholdNote",
     "TierCounts",
     "assess_province",
     "assess_provinces",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 
@@ -13,6 +14,7 @@ from ntm_core.admin import AdminLevel, AdminSnapshot, AdminTree, AdminUnit
 from ntm_core.engine import Ladder, Observations
 from ntm_core.exceptions import InputError, RuleNotInForceError
 from ntm_core.readiness._conditions import ConditionStatus, condition_statuses
+from ntm_core.readiness._labels import report_labels
 from ntm_core.readiness._levels import LevelResult, assess_level
 from ntm_core.readiness._model import (
     PlanTarget,
@@ -22,7 +24,7 @@ from ntm_core.readiness._model import (
     Recognition,
 )
 from ntm_core.readiness._rollup import TierCounts, aggregates, positions, tier_counts
-from ntm_core.rules import Rulebook
+from ntm_core.rules import Rulebook, RuleSet
 
 __all__ = ["assess_province", "assess_provinces"]
 
@@ -69,6 +71,8 @@ def assess_province(
     recognitions: Sequence[Recognition] = (),
     targets: Sequence[PlanTarget] = (),
     history: Observations | None = None,
+    synthetic: bool = False,
+    base_rulebook: Rulebook | None = None,
     units: Sequence[AdminUnit] | None = None,
 ) -> ProvinceReadiness:
     """Assess a province's communes, districts, towns and the province itself.
@@ -90,11 +94,22 @@ def assess_province(
         targets: Plan targets by year, compared with the results per period.
         history: Observations of earlier periods (default: ``observations``),
             used to count new units per tier for plan targets.
+        synthetic: The values are synthetic (a sample); every format says so.
+        base_rulebook: The rules before any threshold sheet (default: the
+            bundled rules), to list the thresholds a sheet overrode.
         units: Deprecated: the units existing on ``on``, as a sequence; pass
             ``tree`` instead.
 
+    Nothing dated after ``on`` is counted: a period's data are dated at the end
+    of its year, so ``period`` (default: the latest such period) must end on
+    or before ``on``; recognitions are those decided on or before it; a
+    target's progress needs its year's data. ``target_year`` selects the
+    targets of that year.
+
     Raises:
-        InputError: If the province is not in the tree or has no period to assess.
+        InputError: If the province is not in the tree, no period ends on or
+            before ``on``, or no target or province condition is encoded for
+            ``target_year`` (the message names the years that have some).
 
     .. versionadded:: 0.1.0
     .. versionchanged:: 0.1.0
@@ -113,6 +128,8 @@ def assess_province(
         recognitions=recognitions,
         targets=targets,
         history=history,
+        synthetic=synthetic,
+        base_rulebook=base_rulebook,
     )
     return result.reports[province]
 
@@ -130,6 +147,8 @@ def assess_provinces(
     recognitions: Sequence[Recognition] = (),
     targets: Sequence[PlanTarget] = (),
     history: Observations | None = None,
+    synthetic: bool = False,
+    base_rulebook: Rulebook | None = None,
     units: Sequence[AdminUnit] | None = None,
 ) -> ProvincesReadiness:
     """Assess every province (or those named) in one pass: each level is evaluated once.
@@ -153,13 +172,10 @@ def assess_provinces(
         if code not in snapshot:
             msg = f"province {code!r} is not in the administrative tree on {on.isoformat()}"
             raise InputError(msg, column="province", value=code)
-    if period is None:
-        periods = sorted({p for p in observations.periods if p <= on.year}) or sorted(
-            set(observations.periods)
-        )
-        if not periods:
-            raise InputError("the observations are empty", source=observations.source)
-        period = periods[-1]
+    period = _period(observations, period, on)
+    if target_year is not None:
+        targets = _targets_of(book, targets, target_year, scope)
+    recognitions = [r for r in recognitions if _known_on(r, on)]
     inside = {code: snapshot.descendants(code) for code in wanted}
     everyone = [u for members in inside.values() for u in members]
     groups = {
@@ -185,7 +201,7 @@ def assess_provinces(
         for i, owner in enumerate(owners.tolist()):
             if owner >= 0:
                 slots.setdefault(wanted[owner], []).append(i)
-    periods_seen = set((history or observations).periods)
+    periods_seen = {p for p in (history or observations).periods if _ended(p, on)}
     reports = {}
     for code in wanted:
         levels = {level: all_levels[level].take(rows[level].get(code, [])) for level in all_levels}
@@ -205,6 +221,8 @@ def assess_provinces(
             target_year=target_year,
             recognitions=recognitions,
             targets=_progress(targets, levels_for, periods_seen),
+            synthetic=synthetic,
+            base=base_rulebook if base_rulebook is not None else Rulebook.bundled(),
         )
     return ProvincesReadiness(reports=reports)
 
@@ -221,6 +239,8 @@ def _report(
     target_year: int | None,
     recognitions: Sequence[Recognition],
     targets: list[PlanTargetProgress],
+    synthetic: bool,
+    base: Rulebook,
 ) -> ProvinceReadiness:
     groups = {
         level: [u for u in inside if u.level in kinds] for level, kinds in _UNIT_LEVELS.items()
@@ -230,7 +250,7 @@ def _report(
     p_result = levels.get(RuleLevel.PROVINCE)
     if p_result is not None and p_result.batch is not None and len(p_result.units):
         province_assessment = p_result.batch.explain(province.code, period)
-        conditions = condition_statuses(province_assessment, p_result.batch.ladder, levels)
+        conditions = condition_statuses(province_assessment, p_result.batch.ladder, levels, on)
     rules = tuple(dict.fromkeys(i for r in levels.values() if r.batch for i in r.batch.ladder.ids))
     codes = {u.code for u in inside} | {province.code}
     return ProvinceReadiness(
@@ -247,6 +267,7 @@ def _report(
         targets=tuple(targets),
         rules=rules,
         rules_hash=book.content_hash(rules),
+        labels=report_labels(levels, synthetic=synthetic, base=base),
     )
 
 
@@ -380,3 +401,71 @@ def _progress(
         met = None if actual is None else actual >= target.minimum
         out.append(PlanTargetProgress(target=target, actual=actual, met=met))
     return out
+
+
+def _ended(period: int, on: dt.date) -> bool:
+    """Whether a period's data are known on ``on``: they are dated at the end of its year."""
+    return dt.date(period, 12, 31) <= on
+
+
+def _period(observations: Observations, period: int | None, on: dt.date) -> int:
+    """The period to assess: ``period``, or the latest one that ended on or before ``on``."""
+    present = sorted(set(observations.periods))
+    if not present:
+        raise InputError("the observations are empty", source=observations.source)
+    if period is not None:
+        if not _ended(period, on):
+            msg = (
+                f"period {period} ends after {on.isoformat()}: its data are not known on that "
+                "date; give an earlier period or a later date"
+            )
+            raise InputError(msg, column="period", value=period)
+        return period
+    ended = [p for p in present if _ended(p, on)]
+    if not ended:
+        msg = (
+            f"no period of the data ends on or before {on.isoformat()} "
+            f"(periods: {', '.join(map(str, present))}); give a later date"
+        )
+        raise InputError(msg, source=observations.source, column="period")
+    return ended[-1]
+
+
+def _known_on(recognition: Recognition, on: dt.date) -> bool:
+    """Whether a recognition was decided on or before ``on`` (undated: its year had ended)."""
+    if recognition.decision_date is not None:
+        return recognition.decision_date <= on
+    if recognition.assessment_year is not None:
+        return _ended(recognition.assessment_year, on)
+    return False
+
+
+def _years(editions: Sequence[RuleSet]) -> set[int]:
+    """The years the editions are for: their plan period (``2021-2025``), else their validity."""
+    out: set[int] = set()
+    for edition in editions:
+        span = re.fullmatch(r"(\d{4})-(\d{4})", edition.edition)
+        if span:
+            out.update(range(int(span[1]), int(span[2]) + 1))
+            continue
+        end = edition.valid_to or edition.valid_from
+        last = (end - dt.timedelta(days=1)).year if end > edition.valid_from else end.year
+        out.update(range(edition.valid_from.year, last + 1))
+    return out
+
+
+def _targets_of(
+    book: Rulebook, targets: Sequence[PlanTarget], year: int, scope: str
+) -> list[PlanTarget]:
+    """The targets of ``year``; an error naming the years that have targets or conditions."""
+    editions = [
+        e for e in book if e.level is RuleLevel.PROVINCE and e.key.split(".")[0] in {"vn", scope}
+    ]
+    years = _years(editions) | {t.year for t in targets}
+    if year not in years:
+        listed = ", ".join(map(str, sorted(years))) or "none"
+        msg = (
+            f"no plan target or province condition is encoded for {year}; years with some: {listed}"
+        )
+        raise InputError(msg, column="target", value=year)
+    return [t for t in targets if t.year == year]

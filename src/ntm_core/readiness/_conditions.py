@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Mapping
 from fractions import Fraction
@@ -33,7 +34,13 @@ class ConditionStatus:
     gap_units: int | None
     citation: Citation | None
     provenance: Provenance | None
+    reason: str | None = None
+    """Why the outcome is what it is, when the check alone does not say (not applicable)."""
 
+
+# The district level was abolished nationwide on 2025-07-01 (NQ 1665/NQ-UBTVQH15;
+# shared/domain/ntm-facts.md, 9.3 Administrative reforms).
+_NO_DISTRICTS = dt.date(2025, 7, 1)
 
 _KIND_NAMES = {
     RuleLevel.COMMUNE: "communes",
@@ -43,9 +50,16 @@ _KIND_NAMES = {
 
 
 def condition_statuses(
-    assessment: Assessment, ladder: Ladder, levels: Mapping[RuleLevel, LevelResult]
+    assessment: Assessment,
+    ladder: Ladder,
+    levels: Mapping[RuleLevel, LevelResult],
+    on: dt.date,
 ) -> list[ConditionStatus]:
-    """Every check of the lowest rung of the province's assessment, with its gap."""
+    """Every check of the lowest rung of the province's assessment, with its gap.
+
+    A share over zero units (no districts after the 2025 reform, say) is
+    ``NOT_APPLICABLE`` with the reason: it is never counted as met.
+    """
     edition = ladder.rungs[0]
     aggregates = {i.key: i.aggregate for _, i in edition.indicators() if i.aggregate is not None}
     out = []
@@ -55,12 +69,22 @@ def condition_statuses(
             children = len(levels[agg.of].units) if agg is not None and agg.of in levels else None
             name = f"{_KIND_NAMES.get(agg.of, 'units')} at {agg.tier.label('en')}" if agg else ""
             gap, gap_units = _gap(check, children, name)
+            outcome, reason = check.outcome, None
+            if agg is not None and children == 0:
+                kind = _KIND_NAMES.get(agg.of, "units")
+                outcome = Outcome.NOT_APPLICABLE
+                reason = (
+                    f"a share of {kind}, and there are no {kind} in the administrative tree "
+                    f"on {on.isoformat()}"
+                )
+                if agg.of in {RuleLevel.DISTRICT, RuleLevel.TOWN} and on >= _NO_DISTRICTS:
+                    reason += " (district level abolished on 2025-07-01, NQ 1665/NQ-UBTVQH15)"
             out.append(
                 ConditionStatus(
                     code=criterion.code,
                     name_vi=criterion.name_vi,
                     name_en=criterion.name_en,
-                    outcome=check.outcome,
+                    outcome=outcome,
                     observed=check.observed,
                     threshold=check.threshold,
                     unit=check.unit,
@@ -68,6 +92,7 @@ def condition_statuses(
                     gap_units=gap_units,
                     citation=check.citation,
                     provenance=check.provenance,
+                    reason=reason,
                 )
             )
     return out

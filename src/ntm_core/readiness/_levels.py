@@ -26,7 +26,7 @@ def read_only(array: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     return out
 
 
-def _read_only_bools(value: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+def _read_only_bools(value: object) -> npt.NDArray[np.bool_]:
     out = np.array(value, dtype=bool)  # a copy: nobody else holds it
     out.flags.writeable = False
     return out

@@ -9,12 +9,13 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
-from ntm_core._core.vocabulary import Citation, RuleLevel, Tier
+from ntm_core._core.vocabulary import Citation, Outcome, RuleLevel, Tier
 from ntm_core.admin import AdminUnit
 from ntm_core.engine import Assessment
 from ntm_core.readiness import _gaps
 from ntm_core.readiness._conditions import ConditionStatus
 from ntm_core.readiness._gaps import ClosestUnit, CriterionFailures
+from ntm_core.readiness._labels import ReportLabels
 from ntm_core.readiness._levels import LevelResult
 from ntm_core.readiness._rollup import TierCounts, band_labels
 
@@ -161,7 +162,8 @@ def _read_only_levels(value: Mapping[RuleLevel, LevelResult]) -> Mapping[RuleLev
 class ProvinceReadiness:
     """The readiness report of a province for a target year.
 
-    ``levels`` is a read-only mapping.
+    ``levels`` is a read-only mapping; ``labels`` says whether the values are
+    synthetic and which thresholds are illustrative or overridden by a sheet.
 
     .. versionadded:: 0.1.0
     """
@@ -179,11 +181,29 @@ class ProvinceReadiness:
     targets: tuple[PlanTargetProgress, ...] = attrs.field(converter=_progress)
     rules: tuple[str, ...] = attrs.field(converter=_strings)
     rules_hash: str
+    labels: ReportLabels = attrs.field(factory=ReportLabels)
 
     @property
     def communes(self) -> LevelResult:
         """Commune results."""
         return self.levels[RuleLevel.COMMUNE]
+
+    def outcome_note(self) -> str | None:
+        """What the province's outcome means when some conditions are not applicable.
+
+        A condition over zero units (no districts left after the 2025 reform)
+        is neither met nor failed: the rules in force cannot decide the tier on
+        that tree, so the report says so rather than count it as met.
+        """
+        idle = [c for c in self.conditions if c.outcome is Outcome.NOT_APPLICABLE]
+        if not idle:
+            return None
+        codes = ", ".join(c.code for c in idle)
+        return (
+            f"{len(idle)} condition(s) not applicable ({codes}): they count units that do not "
+            f"exist on {self.on.isoformat()}, so they are not counted as met and the province's "
+            "tier cannot be decided from them"
+        )
 
     def blocking(self) -> dict[str, list[AdminUnit]]:
         """Units that keep the province from its target.

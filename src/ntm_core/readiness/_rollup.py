@@ -94,7 +94,9 @@ def share_column(
     """Per parent: exact percent of children at ``tier`` or above.
 
     ``index`` holds each child's parent position (-1 for none), ``m`` the number
-    of parents. ``None`` when children of unknown tier could change the share.
+    of parents. ``None`` when children of unknown tier could change the share,
+    and when the parent has no such children: a share of nothing is not 100%
+    (the province's report calls that condition not applicable).
     """
     keep = index >= 0
     total = np.bincount(index[keep], minlength=m)
@@ -102,9 +104,7 @@ def share_column(
     maybe = np.bincount(index[keep], weights=children.maybe(tier)[keep], minlength=m)
     out: list[Fraction | None] = []
     for n, k, u in zip(total.tolist(), certain.tolist(), maybe.tolist(), strict=True):
-        if n == 0:
-            out.append(Fraction(100))  # vacuously all: no child of that kind
-        elif u:
+        if n == 0 or u:
             out.append(None)
         else:
             out.append(Fraction(100 * int(k), int(n)))
