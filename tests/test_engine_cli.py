@@ -219,8 +219,10 @@ def test_readiness_on_the_bundled_sample():
     assert "Tỉnh Hà Tĩnh (42) — readiness for 2025" in out
     assert "Province: NTM task not yet completed — 6 of 8 conditions met" in out
     assert "→ 2 more communes at advanced" in out
-    assert "Target 2022: New communes at standard: 6 / ≥5 ✓" in out
+    assert "Target 2022" not in out  # --target 2025 selects 2025's targets
     assert len(out.splitlines()) <= 40  # fits a screen
+    code, out = run("readiness", "--on", ON, "--target", "2022")
+    assert "Target 2022: New communes at standard: 6 / ≥5 ✓" in out
 
 
 @pytest.mark.parametrize("fmt", ["json", "md", "html"])

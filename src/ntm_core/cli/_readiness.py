@@ -21,7 +21,7 @@ _SAMPLE_NOTICE = "Bundled Hà Tĩnh sample: real units, SYNTHETIC values, illust
 
 def _cmd_readiness(args: argparse.Namespace, out: TextIO) -> int:  # noqa: PLR0912, PLR0915 - one branch per option
     """The province readiness report (on the bundled Hà Tĩnh sample when no DATA is given)."""
-    from ntm_core.admin import load_units_csv
+    from ntm_core.admin import AdminSnapshot, load_units_csv
     from ntm_core.datasets import HA_TINH_DIR, ha_tinh_tree
     from ntm_core.engine import IndicatorCatalog, Ladder
     from ntm_core.io import read_observations
@@ -60,8 +60,9 @@ def _cmd_readiness(args: argparse.Namespace, out: TextIO) -> int:  # noqa: PLR09
     )
     if args.units:
         units = [u for u in load_units_csv(args.units) if u.exists_on(args.on)]
+        tree = AdminSnapshot(on=args.on, units=units)
     elif args.province == "42":
-        units = list(ha_tinh_tree().as_of(args.on).units())
+        tree = ha_tinh_tree().as_of(args.on)
     else:
         msg = "give --units FILE (code, name, level, parent_code) for a province other than Hà Tĩnh"
         raise InputError(msg, column="units")
@@ -77,7 +78,7 @@ def _cmd_readiness(args: argparse.Namespace, out: TextIO) -> int:  # noqa: PLR09
     )
     report = assess_province(
         observations,
-        units=units,
+        tree=tree,
         province=args.province,
         on=args.on,
         period=args.period,
@@ -86,6 +87,7 @@ def _cmd_readiness(args: argparse.Namespace, out: TextIO) -> int:  # noqa: PLR09
         scope=scope,
         recognitions=recognitions,
         targets=targets,
+        synthetic=sample,
     )
     ocop = _ocop_section(args, sample=sample)
     if args.format == "json":
