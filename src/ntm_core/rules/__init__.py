@@ -34,6 +34,7 @@ from ntm_core.rules._model import (
     RuleSet,
     Selection,
     Threshold,
+    ThresholdOverride,
     ruleset_to_dict,
     threshold_to_dict,
 )
@@ -66,6 +67,7 @@ __all__ = [
     "Rulebook",
     "Selection",
     "Threshold",
+    "ThresholdOverride",
     "When",
     "diff",
     "ruleset_to_dict",

@@ -32,6 +32,7 @@ __all__ = [
     "RuleSet",
     "Selection",
     "Threshold",
+    "ThresholdOverride",
     "ruleset_to_dict",
     "threshold_to_dict",
 ]
@@ -58,6 +59,10 @@ def _revocations(value: Iterable[RevocationRule]) -> tuple[RevocationRule, ...]:
 
 
 def _strings(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+def _replacements(value: Iterable[ThresholdOverride]) -> tuple[ThresholdOverride, ...]:
     return tuple(value)
 
 
@@ -237,6 +242,75 @@ class Threshold:
             and (self.year is None or self.year == selection.year)
             and (self.commune_kind is None or self.commune_kind == selection.commune_kind)
         )
+
+
+_TRUSTED = (Provenance.VERIFIED, Provenance.SECONDARY)
+
+
+@attrs.frozen(kw_only=True)
+class ThresholdOverride:
+    """A threshold that a threshold sheet replaced, or shadowed for some units.
+
+    A sheet row replaces a threshold with the same selectors, and shadows a
+    more general one (a ``BTB`` row beside a region-wide value decides every
+    BTB commune). Either way the old value no longer decides those units, so
+    every such row is recorded here, and reports list them.
+
+    A sheet may replace a ``verified`` or ``secondary`` value, or put a less
+    sure value in place of a surer one, only when the row says so in its
+    ``override`` column (``explicit`` is then ``True``); otherwise reading the
+    sheet fails.
+
+    Attributes:
+        edition: ``KEY@EDITION`` of the edition the row changes.
+        indicator: The indicator key.
+        old: The threshold that no longer decides (value, selectors, citation, provenance).
+        new: The sheet's threshold.
+        sheet: The threshold sheet's path.
+        row: The row of the sheet (1-based, header included).
+        explicit: Whether the row's ``override`` column asked for the replacement.
+
+    .. versionadded:: 0.2.0
+    """
+
+    edition: str
+    indicator: str
+    old: Threshold
+    new: Threshold
+    sheet: str
+    row: int
+    explicit: bool
+
+    @property
+    def downgrade(self) -> bool:
+        """Whether a verified or secondary value, or a surer one, gave way.
+
+        >>> import datetime as dt
+        >>> from ntm_core import Citation, Provenance
+        >>> cite = Citation(number="318/QĐ-TTg", date=dt.date(2022, 3, 8))
+        >>> old = Threshold(value=50, citation=cite, provenance=Provenance.SECONDARY)
+        >>> new = Threshold(value=60, citation=cite, provenance=Provenance.ILLUSTRATIVE)
+        >>> ThresholdOverride(edition="x@1", indicator="k", old=old, new=new,
+        ...                   sheet="s.csv", row=2, explicit=True).downgrade
+        True
+        """
+        order = list(Provenance)
+        return self.old.provenance in _TRUSTED or order.index(self.new.provenance) > order.index(
+            self.old.provenance
+        )
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready: edition, indicator, selectors, old and new threshold, sheet and row."""
+        return {
+            "edition": self.edition,
+            "indicator": self.indicator,
+            "selectors": self.new.selectors(),
+            "old": threshold_to_dict(self.old),
+            "new": threshold_to_dict(self.new),
+            "sheet": self.sheet,
+            "row": self.row,
+            "explicit": self.explicit,
+        }
 
 
 @attrs.frozen(kw_only=True)
@@ -437,6 +511,8 @@ class RuleSet:
         note: Anything a reader must know.
         source: The rule file it was read from.
         overlays: Threshold sheets layered onto it, in order.
+        overrides: Thresholds those sheets replaced or shadowed (see
+            :class:`ThresholdOverride`), in sheet order.
 
     .. versionadded:: 0.1.0
     """
@@ -461,6 +537,9 @@ class RuleSet:
     note: str | None = None
     source: str | None = attrs.field(default=None, eq=False)
     overlays: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    overrides: tuple[ThresholdOverride, ...] = attrs.field(
+        default=(), converter=_replacements, eq=False
+    )
 
     @property
     def id(self) -> str:
@@ -609,6 +688,7 @@ def ruleset_to_dict(edition: RuleSet) -> dict[str, object]:
         "instrument": edition.instrument.to_dict(),
         "refines": edition.refines,
         "overlays": list(edition.overlays),
+        "overrides": [o.to_dict() for o in edition.overrides],
         "provenance_counts": {p.value: n for p, n in edition.provenance_counts().items()},
         "criteria": [
             {
