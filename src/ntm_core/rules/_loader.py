@@ -609,16 +609,24 @@ def _parse_revocation(reader: _Reader, data: Raw) -> list[RevocationRule]:
         reader.check_keys(
             item,
             path,
-            {"level", "min_share_not_met", "max_share_not_met", "requires_one_of", *_META},
-        )
+            {
+                "level", "min_share_not_met", "max_share_not_met", "requires_one_of",
+                "min_share_children_revoked", *_META,
+            },
+        )  # fmt: skip
         level = reader.enum(item, path, "level", RuleLevel.from_text)
-        low = _exact_number(item.get("min_share_not_met"))
+        children = "min_share_children_revoked" in item
+        field = "min_share_children_revoked" if children else "min_share_not_met"
+        low = _exact_number(item.get(field))
         high = _exact_number(item["max_share_not_met"]) if "max_share_not_met" in item else None
-        if low is None:
+        if low is None or not 0 <= low <= 100:
+            reader.error(path, f"expected a percent, got {item.get(field)!r}", field)
+            low = None
+        if children and "min_share_not_met" in item:
             reader.error(
                 path,
-                f"expected a percent, got {item.get('min_share_not_met')!r}",
-                "min_share_not_met",
+                "a rule is on unmet criteria or on revoked children, not both",
+                "min_share_children_revoked",
             )
         requires = item.get("requires_one_of", [])
         if not isinstance(requires, list) or not all(isinstance(c, str) for c in requires):
@@ -634,7 +642,8 @@ def _parse_revocation(reader: _Reader, data: Raw) -> list[RevocationRule]:
             and provenance is not None
         ):
             rules.append(RevocationRule(
-                level=level, min_share_not_met=low, max_share_not_met=high,
+                level=level, min_share_not_met=None if children else low,
+                min_share_children_revoked=low if children else None, max_share_not_met=high,
                 requires_one_of=tuple(requires), citation=citation, provenance=provenance,
                 note=item.get("note"),
             ))  # fmt: skip

@@ -426,18 +426,24 @@ class RevocationRule:
     The rule fires when the share of criteria no longer met is at least
     ``min_share_not_met`` percent and below ``max_share_not_met`` (if set),
     and — if ``requires_one_of`` is not empty — one of those criteria is among
-    the unmet ones.
+    the unmet ones. A rule on the unit's children instead sets
+    ``min_share_children_revoked``: it fires when at least that percent of the
+    unit's child units have had their recognition revoked (a district, when
+    30% of its communes have).
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       ``min_share_children_revoked``; ``min_share_not_met`` may be ``None``.
     """
 
     level: RuleLevel
-    min_share_not_met: Fraction
+    min_share_not_met: Fraction | None
     max_share_not_met: Fraction | None
     requires_one_of: tuple[str, ...]
     citation: Citation
     provenance: Provenance
     note: str | None = None
+    min_share_children_revoked: Fraction | None = None
 
 
 @attrs.frozen(kw_only=True)
