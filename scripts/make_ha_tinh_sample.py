@@ -8,8 +8,9 @@ Writes into src/ntm_core/datasets/ha_tinh/:
   182 communes (xã), 13 district-level units and the province of the
   2020–2024 state (real GSO codes and names), in the wide layout.
 - ``sample-thresholds.csv`` — an ILLUSTRATIVE threshold sheet filling, for
-  region BTB, every threshold the bundled national rules do not know yet.
-  Provenance ``illustrative``: these are not legal facts.
+  region BTB, every threshold the bundled national rules do not know yet (and
+  nothing they know, at any provenance). Provenance ``illustrative``: these are
+  not legal facts. ``--thresholds-only`` rewrites just this file.
 - ``recognitions.csv`` — district recognition decisions the legal facts mark
   as verified (V): Nghi Xuân 2018, Can Lộc 2019, Hương Sơn 2020.
 - ``targets.toml`` — Hà Tĩnh's plan targets for 2022 and 2025 (April 2022 notice).
@@ -113,7 +114,14 @@ def write_thresholds(book: Rulebook) -> Path:
             if row["value"] or row["region"] != wanted:
                 continue
             indicator = edition.indicator(row["indicator"])
-            if any(t.relative_to is not None for t in indicator.thresholds):
+            # Fill only what nobody knows: an illustrative value never stands in for a
+            # value the rules have for BTB, whatever its provenance (issue 13, item 5).
+            if any(
+                (t.value is not None or t.relative_to is not None)
+                and t.region in (None, Region.BTB)
+                and t.group is None
+                for t in indicator.thresholds
+            ):
                 continue
             common = {
                 "citation_number": "illustrative (ntm_core Hà Tĩnh sample)",
@@ -447,6 +455,9 @@ citation = { number = "TB-UBND tỉnh Hà Tĩnh (04/2022)", item = "mục tiêu 
 def main() -> None:
     base = Rulebook.bundled()
     sheet = write_thresholds(base)
+    if "--thresholds-only" in sys.argv[1:]:
+        print(f"wrote {sheet}")
+        return
     book = base.with_thresholds(sheet)
     write_observations(book)
     write_recognitions()

@@ -164,7 +164,9 @@ def test_who_certifies_three_stars_changes_by_date(on, three_star_certifier):
     ("on", "edition"),
     [
         (dt.date(2019, 8, 21), "vn.ocop.rating@2019"),
-        (dt.date(2023, 2, 23), "vn.ocop.rating@2019"),
+        (dt.date(2020, 6, 7), "vn.ocop.rating@2019"),
+        (dt.date(2020, 6, 8), "vn.ocop.rating@2020"),  # 1048 as amended by 781
+        (dt.date(2023, 2, 23), "vn.ocop.rating@2020"),
         (dt.date(2023, 2, 24), "vn.ocop.rating@2023"),
         (dt.date(2025, 7, 5), "vn.ocop.rating@2023"),
         (dt.date(2025, 7, 6), "vn.ocop.rating@2025"),
@@ -195,7 +197,7 @@ def test_a_score_of_36_fits_148_but_not_1048():
     parts = {"A": 36, "B": 20, "C": 30}
     assert rate(product(parts=parts, on=ON_148)).stars == 4
     with pytest.raises(
-        InputError, match=re.escape("above its maximum 35 under vn.ocop.rating@2019")
+        InputError, match=re.escape("above its maximum 35 under vn.ocop.rating@2020")
     ):
         rate(product(parts=parts, on=ON_1048))
 
@@ -242,8 +244,11 @@ def test_explanation_text_and_json():
 
 
 def test_below_every_band_when_the_rules_start_above_zero(tmp_path):
-    source = Path(BOOK.in_force("vn.ocop.rating", on=ON_1048).source).read_text(encoding="utf-8")
-    raised = source.replace("min_score = 0", "min_score = 10")
+    source = Path(BOOK.get("vn.ocop.rating@2019").source).read_text(encoding="utf-8")
+    # 1048 alone, in force on ON_1048 (781's overlay is left out of this book)
+    raised = source.replace("min_score = 0", "min_score = 10").replace(
+        "valid_to = 2020-06-08", "valid_to = 2023-02-24"
+    )
     path = tmp_path / "ocop.toml"
     path.write_text(raised, encoding="utf-8")
     book = Rulebook.from_paths([path])
@@ -441,16 +446,18 @@ def test_portfolio_counts_on_a_hand_made_list():
     assert stats.new_certified(2022) == 3
     assert stats.new_certified(2022, stars=4) == 1
     groups = {(g.edition, g.code, g.name_vi): g.count for g in stats.by_group}
+    # 1048 as issued (2019) and as amended by 781 (from 2020-06-08) share the product groups
     assert groups == {
-        ("vn.ocop.rating@2019", "1", "Thực phẩm"): 4,
-        ("vn.ocop.rating@2019", "2", "Đồ uống"): 2,
+        ("vn.ocop.rating@2019", "1", "Thực phẩm"): 1,
+        ("vn.ocop.rating@2020", "1", "Thực phẩm"): 3,
+        ("vn.ocop.rating@2020", "2", "Đồ uống"): 2,
     }
     assert stats.grouped_by == "parent"
     unit = stats.by_unit["439"]
     assert (unit.products, unit.certified, unit.valid, unit.expired) == (6, 5, 3, 1)
     assert unit.five_star_candidates == 1
     assert unit.by_stars[3] == 3
-    assert stats.editions == ("vn.ocop.rating@2019",)
+    assert stats.editions == ("vn.ocop.rating@2019", "vn.ocop.rating@2020")
     per_commune = portfolio([rate(p) for p in items], on=dt.date(2022, 12, 31))
     assert per_commune.grouped_by == "commune"
     assert list(per_commune.by_unit) == ["18196"]

@@ -160,7 +160,7 @@ class OcopRating:
     ...                 score_a=33, score_b=22, score_c=37, evaluated_on=dt.date(2021, 6, 15))
     >>> r = rate(p)
     >>> r.edition, r.total, r.stars, r.five_star_candidate, r.valid_until
-    ('vn.ocop.rating@2019', Fraction(92, 1), 4, True, datetime.date(2024, 6, 15))
+    ('vn.ocop.rating@2020', Fraction(92, 1), 4, True, datetime.date(2024, 6, 15))
 
     The explanation names every rule used, with its citation and provenance:
 

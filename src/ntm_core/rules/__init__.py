@@ -36,6 +36,7 @@ from ntm_core.rules._model import (
     Selection,
     SelectorKind,
     Threshold,
+    ThresholdOverride,
     ruleset_to_dict,
     threshold_to_dict,
 )
@@ -70,6 +71,7 @@ __all__ = [
     "Selection",
     "SelectorKind",
     "Threshold",
+    "ThresholdOverride",
     "When",
     "diff",
     "ruleset_to_dict",

@@ -35,6 +35,7 @@ __all__ = [
     "Selection",
     "SelectorKind",
     "Threshold",
+    "ThresholdOverride",
     "ruleset_to_dict",
     "threshold_to_dict",
 ]
@@ -61,6 +62,10 @@ def _revocations(value: Iterable[RevocationRule]) -> tuple[RevocationRule, ...]:
 
 
 def _strings(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+def _replacements(value: Iterable[ThresholdOverride]) -> tuple[ThresholdOverride, ...]:
     return tuple(value)
 
 
@@ -277,6 +282,75 @@ class Threshold:
         )
 
 
+_TRUSTED = (Provenance.VERIFIED, Provenance.SECONDARY)
+
+
+@attrs.frozen(kw_only=True)
+class ThresholdOverride:
+    """A threshold that a threshold sheet replaced, or shadowed for some units.
+
+    A sheet row replaces a threshold with the same selectors, and shadows a
+    more general one (a ``BTB`` row beside a region-wide value decides every
+    BTB commune). Either way the old value no longer decides those units, so
+    every such row is recorded here, and reports list them.
+
+    A sheet may replace a ``verified`` or ``secondary`` value, or put a less
+    sure value in place of a surer one, only when the row says so in its
+    ``override`` column (``explicit`` is then ``True``); otherwise reading the
+    sheet fails.
+
+    Attributes:
+        edition: ``KEY@EDITION`` of the edition the row changes.
+        indicator: The indicator key.
+        old: The threshold that no longer decides (value, selectors, citation, provenance).
+        new: The sheet's threshold.
+        sheet: The threshold sheet's path.
+        row: The row of the sheet (1-based, header included).
+        explicit: Whether the row's ``override`` column asked for the replacement.
+
+    .. versionadded:: 0.2.0
+    """
+
+    edition: str
+    indicator: str
+    old: Threshold
+    new: Threshold
+    sheet: str
+    row: int
+    explicit: bool
+
+    @property
+    def downgrade(self) -> bool:
+        """Whether a verified or secondary value, or a surer one, gave way.
+
+        >>> import datetime as dt
+        >>> from ntm_core import Citation, Provenance
+        >>> cite = Citation(number="318/QĐ-TTg", date=dt.date(2022, 3, 8))
+        >>> old = Threshold(value=50, citation=cite, provenance=Provenance.SECONDARY)
+        >>> new = Threshold(value=60, citation=cite, provenance=Provenance.ILLUSTRATIVE)
+        >>> ThresholdOverride(edition="x@1", indicator="k", old=old, new=new,
+        ...                   sheet="s.csv", row=2, explicit=True).downgrade
+        True
+        """
+        order = list(Provenance)
+        return self.old.provenance in _TRUSTED or order.index(self.new.provenance) > order.index(
+            self.old.provenance
+        )
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready: edition, indicator, selectors, old and new threshold, sheet and row."""
+        return {
+            "edition": self.edition,
+            "indicator": self.indicator,
+            "selectors": self.new.selectors(),
+            "old": threshold_to_dict(self.old),
+            "new": threshold_to_dict(self.new),
+            "sheet": self.sheet,
+            "row": self.row,
+            "explicit": self.explicit,
+        }
+
+
 @attrs.frozen(kw_only=True)
 class Aggregate:
     """An indicator computed from the assessments of child units.
@@ -390,18 +464,24 @@ class RevocationRule:
     The rule fires when the share of criteria no longer met is at least
     ``min_share_not_met`` percent and below ``max_share_not_met`` (if set),
     and — if ``requires_one_of`` is not empty — one of those criteria is among
-    the unmet ones.
+    the unmet ones. A rule on the unit's children instead sets
+    ``min_share_children_revoked``: it fires when at least that percent of the
+    unit's child units have had their recognition revoked (a district, when
+    30% of its communes have).
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       ``min_share_children_revoked``; ``min_share_not_met`` may be ``None``.
     """
 
     level: RuleLevel
-    min_share_not_met: Fraction
+    min_share_not_met: Fraction | None
     max_share_not_met: Fraction | None
     requires_one_of: tuple[str, ...]
     citation: Citation
     provenance: Provenance
     note: str | None = None
+    min_share_children_revoked: Fraction | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -489,6 +569,8 @@ class RuleSet:
         note: Anything a reader must know.
         source: The rule file it was read from.
         overlays: Threshold sheets layered onto it, in order.
+        overrides: Thresholds those sheets replaced or shadowed (see
+            :class:`ThresholdOverride`), in sheet order.
 
     .. versionadded:: 0.1.0
     """
@@ -515,6 +597,9 @@ class RuleSet:
     note: str | None = None
     source: str | None = attrs.field(default=None, eq=False)
     overlays: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    overrides: tuple[ThresholdOverride, ...] = attrs.field(
+        default=(), converter=_replacements, eq=False
+    )
 
     @property
     def id(self) -> str:
@@ -663,6 +748,7 @@ def ruleset_to_dict(edition: RuleSet) -> dict[str, object]:
         "instrument": edition.instrument.to_dict(),
         "refines": edition.refines,
         "overlays": list(edition.overlays),
+        "overrides": [o.to_dict() for o in edition.overrides],
         "provenance_counts": {p.value: n for p, n in edition.provenance_counts().items()},
         "criteria": [
             {

@@ -18,7 +18,7 @@ import attrs
 from ntm_core._core.vocabulary import CommuneGroup, Provenance, Region
 from ntm_core.exceptions import InputErrors, RuleDefinitionError, RuleNotInForceError
 from ntm_core.rules._loader import Raw, merge_overlay, parse_rule_data, read_rule_file
-from ntm_core.rules._model import RuleSet, Selection, Threshold
+from ntm_core.rules._model import RuleSet, Selection, Threshold, ThresholdOverride
 
 __all__ = ["DATA_DIR", "Rulebook"]
 
@@ -118,35 +118,53 @@ class Rulebook:
 
         The sheet's values replace the thresholds for the same indicator and
         selectors, or add to them; each edition records the sheet in
-        :attr:`RuleSet.overlays`.
+        :attr:`RuleSet.overlays` and what it replaced in
+        :attr:`RuleSet.overrides` (all of them: :attr:`overrides`). A row may
+        replace a verified or secondary value only with ``yes`` in its
+        ``override`` column.
 
         Raises:
             InputErrors: Of :class:`~ntm_core.exceptions.InputError` naming
-                row and column, for every bad row.
+                row and column, for every problem of every row.
+            DataError: If the sheet cannot be read, or changes nothing.
         """
         from ntm_core.rules._sheets import read_threshold_sheet
 
-        overlays = read_threshold_sheet(sheet, self)
+        read = read_threshold_sheet(sheet, self)
         editions = dict(self._editions)
         raw = dict(self._raw)
         problems: list[Exception] = []
-        for edition_id, overlay in overlays.items():
+        for edition_id, overlay in read.overlays.items():
             data = merge_overlay(raw[edition_id], overlay)
             base = editions[edition_id]
             try:
                 parsed = parse_rule_data(data, f"{sheet} over {base.source}")
-            except ExceptionGroup as group:
+            except ExceptionGroup as group:  # pragma: no cover - every row was checked alone
                 problems.extend(group.exceptions)
                 continue
             editions[edition_id] = attrs.evolve(
-                parsed, source=base.source, overlays=(*base.overlays, str(sheet))
+                parsed,
+                source=base.source,
+                overlays=(*base.overlays, str(sheet)),
+                overrides=(*base.overrides, *read.overrides.get(edition_id, ())),
             )
             raw[edition_id] = data
-        if problems:
+        if problems:  # pragma: no cover - see above
             raise InputErrors(f"{sheet}: threshold sheet does not fit the rules", problems)
         return Rulebook(editions=editions, raw=raw)
 
     # ------------------------------------------------------------------ queries
+
+    @property
+    def overrides(self) -> tuple[ThresholdOverride, ...]:
+        """Every threshold a layered sheet replaced or shadowed, by edition then sheet row.
+
+        Empty for the bundled rulebook; reports list these so a reader sees which
+        legal values a sheet put aside (see :class:`ThresholdOverride`).
+
+        .. versionadded:: 0.2.0
+        """
+        return tuple(o for edition in self for o in edition.overrides)
 
     def keys(self) -> tuple[str, ...]:
         """Every rule-set key, sorted."""
