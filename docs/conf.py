@@ -35,7 +35,7 @@ nitpick_ignore_regex = [
         r"py:.*",
         r"(dt|datetime|fractions|decimal|numbers|enum|typing|collections\.abc|types|argparse|io)\..*",
     ),
-    (r"py:.*", r"(pint|attrs|attr|hypothesis|numpy|np)(\..*)?"),
+    (r"py:.*", r"(pint|attrs|attr|hypothesis|numpy|np|npt)(\..*)?"),
     (r"py:.*", r"(st\.)?SearchStrategy.*"),
     (
         r"py:.*",

@@ -5,27 +5,19 @@ Run: python examples/ocop_portfolio.py
 
 import datetime as dt
 
-from ntm_core.ocop import (
-    OcopTargets,
-    portfolio,
-    progress,
-    rate,
-    rate_many,
-    reevaluation_due,
-    sample_district_of,
-    sample_products,
-)
+from ntm_core.datasets import HA_TINH_OCOP_TARGETS, ocop_sample_district_of, ocop_sample_products
+from ntm_core.ocop import OcopTargets, portfolio, progress, rate, rate_many, reevaluation_due
 
 ON = dt.date(2022, 12, 31)
 
-products = sample_products()
+products = ocop_sample_products()
 batch = rate_many(products)
-stats = portfolio(batch, on=ON, unit_of=sample_district_of())
+stats = portfolio(batch, on=ON, unit_of=ocop_sample_district_of())
 
 print("Bundled Hà Tĩnh sample — SYNTHETIC data on real commune codes")
 for line in stats.lines():
     print(line)
-for line in progress(stats, OcopTargets.bundled(year=2022)).lines():
+for line in progress(stats, OcopTargets.from_toml(HA_TINH_OCOP_TARGETS, year=2022)).lines():
     print(line)
 
 candidate = next(p for i, p in enumerate(products) if batch.five_star_candidate[i])

@@ -27,7 +27,7 @@ observations = read_observations(
 )
 report = assess_province(
     observations,
-    units=list(ha_tinh_tree().as_of(ON).units()),
+    tree=ha_tinh_tree().as_of(ON),
     province="42",
     on=ON,
     target_year=2025,
@@ -43,5 +43,5 @@ print(
 for condition in report.conditions:
     if condition.gap:
         print(f"  condition {condition.code} ({condition.name_en}): {condition.gap}")
-for unit, missing, _ in report.closest(Tier.ADVANCED, limit=3):
-    print(f"  close to advanced: {unit.name} ({missing} criteria to go)")
+for close in report.closest(Tier.ADVANCED, limit=3):
+    print(f"  close to advanced: {close.unit.name} ({close.criteria_missing} criteria to go)")

@@ -14,8 +14,9 @@ byte for byte. Writes into src/ntm_core/datasets/ha_tinh/:
   Decisions 318, 319, 320 and 321/QĐ-TTg for 2022 and 2023; their amendments
   by 211/QĐ-TTg for 2024. Cells of indicators not in force are empty.
 - ``sample-thresholds.csv`` — an ILLUSTRATIVE threshold sheet filling, for
-  region BTB, thresholds the bundled national rules do not know yet.
-  Provenance ``illustrative``: these are not legal facts.
+  region BTB, thresholds the bundled national rules do not know yet (and
+  nothing they know, at any provenance). Provenance ``illustrative``: these are
+  not legal facts. ``--thresholds-only`` rewrites just this file.
 - ``recognitions.csv`` — recognition decisions: the three the legal facts mark
   verified (Nghi Xuân 2018, Can Lộc 2019, Hương Sơn 2020; ``provenance =
   verified``) and SYNTHETIC decisions (numbers ``SYN-…``, ``provenance =
@@ -55,7 +56,14 @@ sys.path.insert(0, str(ROOT / "src"))
 from ntm_core import Region, RuleLevel, Tier  # noqa: E402
 from ntm_core.engine import Ladder  # noqa: E402
 from ntm_core.exceptions import RuleNotInForceError  # noqa: E402
-from ntm_core.rules import Comparator, IndicatorKind, Rulebook, Selection, template_rows  # noqa: E402
+from ntm_core.rules import (  # noqa: E402
+    Comparator,
+    IndicatorKind,
+    Rulebook,
+    Selection,
+    SelectorKind,
+    template_rows,
+)
 
 OUT = ROOT / "src" / "ntm_core" / "datasets" / "ha_tinh"
 SEED = 42_2022
@@ -120,11 +128,18 @@ def write_thresholds(book: Rulebook) -> Path:
     rows = []
     for edition in ladder_editions(book):
         for row in template_rows(edition, region=Region.BTB):
-            wanted = "BTB" if edition.selector == "region" else ""
+            wanted = "BTB" if edition.selector is SelectorKind.REGION else ""
             if row["value"] or row["region"] != wanted:
                 continue
             indicator = edition.indicator(row["indicator"])
-            if any(t.relative_to is not None for t in indicator.thresholds):
+            # Fill only what nobody knows: an illustrative value never stands in for a
+            # value the rules have for BTB, whatever its provenance (issue 13, item 5).
+            if any(
+                (t.value is not None or t.relative_to is not None)
+                and t.region in (None, Region.BTB)
+                and t.group is None
+                for t in indicator.thresholds
+            ):
                 continue
             common = {
                 "citation_number": "illustrative (ntm_core Hà Tĩnh sample)",
@@ -244,7 +259,8 @@ def commune_years(communes: list[dict[str, str]], rng: random.Random) -> dict[st
             standard_year[unit["code"]] = named
         else:
             standard_year[unit["code"]] = rng.choice(EARLY_YEARS)
-            late.setdefault(unit["parent_code"], []).append(unit["code"])
+            if nfc(unit["name"]) not in NAMED_MODEL:  # advanced by 2019: at standard before
+                late.setdefault(unit["parent_code"], []).append(unit["code"])
     for district, years in LATE_STANDARD.items():
         pool = sorted(late[district])
         rng.shuffle(pool)
@@ -594,6 +610,9 @@ citation = { number = "TB-UBND tỉnh Hà Tĩnh (04/2022)", item = "mục tiêu 
 def main() -> None:
     base = Rulebook.bundled()
     sheet = write_thresholds(base)
+    if "--thresholds-only" in sys.argv[1:]:
+        print(f"wrote {sheet}")
+        return
     book = base.with_thresholds(sheet)
     rng = random.Random(SEED)
     units = load_units()

@@ -7,7 +7,8 @@ import json
 import pytest
 
 from ntm_core.cli import main
-from ntm_core.datasets import _SAMPLE_FILES, export_sample
+from ntm_core.datasets import export_sample
+from ntm_core.datasets._export import _SAMPLE_FILES
 from ntm_core.exceptions import InputError
 
 
@@ -77,7 +78,7 @@ def test_assess_and_explain_read_the_export_as_the_sample(exported, capsys, comm
 
 
 def _without_labels(data: dict[str, object]) -> dict[str, object]:
-    data = {k: v for k, v in data.items() if k not in ("synthetic", "data_label")}
+    data = {k: v for k, v in data.items() if k != "synthetic"}
     ocop = dict(data["ocop"])  # type: ignore[call-overload]
     for key in ("synthetic", "source", "unit_names"):
         ocop.pop(key)
@@ -102,7 +103,7 @@ def test_readiness_reads_the_export_as_the_sample(exported, capsys, on):
                     *options, "--format", "json")  # fmt: skip
     assert code == 0
     mine, theirs = json.loads(own), json.loads(bundled)
-    assert "synthetic" not in mine  # own data are not labelled as the bundled sample
+    assert mine["synthetic"] is False  # own data are not labelled as the bundled sample
     assert theirs["synthetic"] is True
     assert _without_labels(mine) == _without_labels(theirs)
     assert mine["year_results"]["year"] == int(on[:4])

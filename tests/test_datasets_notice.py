@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 
@@ -49,7 +50,6 @@ def test_the_2021_report_reproduces_the_notice(capsys):
     """
     data = _readiness_json("2021-12-31", capsys)
     assert data["synthetic"] is True
-    assert "SYNTHETIC" in str(data["data_label"])
     year = data["year_results"]
     assert isinstance(year, dict)
     assert (year["year"], year["previous"]) == (2021, 2020)
@@ -63,9 +63,11 @@ def test_the_2021_report_reproduces_the_notice(capsys):
     assert got["communes_standard"]["computed_units"] == ["18793", "18850"]
     assert got["model_residential_areas"]["recognised"] == 236
     assert got["ocop_certified"]["recognised"] == 95
-    # no rule set decided advanced or model communes on 2021-12-31 (1980 has one tier)
-    assert got["communes_advanced"]["computed"] is None
-    assert "no rule set" in str(got["communes_advanced"]["computed_note"])
+    # No ladder decided advanced or model communes on 2021-12-31: 1980 has one tier, and
+    # 691's model rung (in force) stands on a 2016-2020 advanced set no rule set gives.
+    for measure in ("communes_advanced", "communes_model"):
+        assert got[measure]["computed"] is None
+        assert "have no rung for" in str(got[measure]["computed_note"])
 
 
 def test_the_2022_report_meets_the_notices_targets(capsys):
@@ -112,6 +114,8 @@ def test_each_period_holds_the_indicators_in_force():
     assert new_keys
     periods = observations.periods
     for key in old_keys:
+        if key not in observations.columns:
+            continue  # 691's model indicators: no ladder reaches that rung (see above)
         present = observations.columns[key].present
         assert {p for p, ok in zip(periods, present, strict=True) if ok} <= {2020, 2021}, key
     for key in new_keys:
@@ -148,7 +152,7 @@ def test_year_results_in_python():
     def report(on: dt.date) -> object:
         return assess_province(
             observations,
-            units=list(ha_tinh_tree().as_of(on).units()),
+            tree=ha_tinh_tree().as_of(on),
             province="42",
             on=on,
             rulebook=book,
@@ -176,3 +180,47 @@ def test_year_results_in_python():
     data = results.to_dict()
     assert data["schema"] == "ntm_core.year-results/1"
     assert data["unit_names"]["447"] == "Huyện Kỳ Anh"
+
+
+def test_a_report_lists_the_overrides_the_rules_recorded(capsys, tmp_path, monkeypatch):
+    """Item 5 of issue 13: each threshold a sheet replaced is listed, its sheet named as given."""
+    monkeypatch.chdir(tmp_path)
+    Path("mine.csv").write_text(
+        "ruleset,indicator,region,value,citation_number,provenance,override\n"
+        "ha-tinh.commune.standard@2021-2025,disaster_prevention_score,BTB,55,own,illustrative,yes\n",
+        encoding="utf-8",
+    )
+    capsys.readouterr()
+    argv = ["readiness", "--on", "2022-12-31", "--thresholds", "mine.csv", "--format", "json"]
+    assert main(argv) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["overridden_thresholds"] == [
+        {
+            "rule": "ha-tinh.commune.standard@2021-2025",
+            "indicator": "disaster_prevention_score",
+            "value": "55",
+            "provenance": "illustrative",
+            "origin": "mine.csv, row 2",
+            "replaced": "50",
+            "replaced_provenance": "secondary",
+        }
+    ]
+    assert main(argv[:-2]) == 0
+    assert "replacing 50 (secondary)" in capsys.readouterr().out
+
+
+def test_outputs_name_the_bundled_sheet_by_its_place_in_the_package():
+    """No machine-specific path: the golden outputs are compared on other machines."""
+    from ntm_core.cli._common import SAMPLE_SHEET, sample_rulebook
+
+    book = sample_rulebook(Rulebook.bundled())
+    overlays = {o for edition in book for o in edition.overlays}
+    assert overlays == {SAMPLE_SHEET} == {"ntm_core/datasets/ha_tinh/sample-thresholds.csv"}
+    assert book.overrides == ()  # the sample's sheet fills only what the rules do not know
+
+
+def test_no_increase_is_computed_while_tiers_are_open(capsys):
+    """On 2025-12-31 the new communes have no data: the computed increase is not a zero."""
+    got = _measures(_readiness_json("2025-12-31", capsys))
+    assert got["communes_standard"]["computed"] is None
+    assert "tiers are unknown: data missing" in str(got["communes_standard"]["computed_note"])

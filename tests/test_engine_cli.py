@@ -219,8 +219,12 @@ def test_readiness_on_the_bundled_sample():
     assert "Tỉnh Hà Tĩnh (42) — readiness for 2025" in out
     assert "Province: NTM task not yet completed — 6 of 8 conditions met" in out
     assert "→ 4 more communes at advanced" in out
-    assert "Target 2022: New communes at standard: 5 / ≥5 ✓" in out
+    assert "Target 2022" not in out  # --target 2025 selects 2025's targets
     assert len(out.splitlines()) <= 50  # fits a screen, with the year's results
+    code, out = run("readiness", "--on", ON, "--target", "2022")
+    assert "Target 2022: New communes at standard: 5 / ≥5 ✓" in out
+    # 2021 was judged under Decision 1980, which has no advanced rung: no increase to count
+    assert "Target 2022: New communes at advanced: no data" in out
 
 
 @pytest.mark.parametrize("fmt", ["json", "md", "html"])

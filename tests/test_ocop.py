@@ -13,7 +13,6 @@ Legal facts pinned here (ntm-facts.md §8, ntm-facts-2.md §7):
 
 from __future__ import annotations
 
-import argparse
 import calendar
 import datetime as dt
 import io
@@ -28,10 +27,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ntm_core.cli import main
+from ntm_core.datasets import (
+    HA_TINH_OCOP_TARGETS,
+    OCOP_SAMPLE_PRODUCTS,
+    ha_tinh_ocop_targets,
+    ocop_sample_district_of,
+    ocop_sample_products,
+    ocop_sample_section,
+    ocop_sample_units,
+)
 from ntm_core.exceptions import DataError, InputError
 from ntm_core.ocop import (
     COLUMNS,
-    SAMPLE_PRODUCTS,
     CertifyingLevel,
     OcopBatch,
     OcopProduct,
@@ -41,8 +49,8 @@ from ntm_core.ocop import (
     TargetScope,
     add_months,
     add_months_array,
-    add_ocop_parser,
     expires_within,
+    group_code,
     is_valid,
     ocop_section,
     portfolio,
@@ -52,9 +60,9 @@ from ntm_core.ocop import (
     read_products,
     reevaluation_due,
     render_ocop_section,
-    sample_district_of,
-    sample_products,
+    targets_of_year,
     write_products,
+    year_progress,
 )
 from ntm_core.rules import Rulebook
 
@@ -156,7 +164,9 @@ def test_who_certifies_three_stars_changes_by_date(on, three_star_certifier):
     ("on", "edition"),
     [
         (dt.date(2019, 8, 21), "vn.ocop.rating@2019"),
-        (dt.date(2023, 2, 23), "vn.ocop.rating@2019"),
+        (dt.date(2020, 6, 7), "vn.ocop.rating@2019"),
+        (dt.date(2020, 6, 8), "vn.ocop.rating@2020"),  # 1048 as amended by 781
+        (dt.date(2023, 2, 23), "vn.ocop.rating@2020"),
         (dt.date(2023, 2, 24), "vn.ocop.rating@2023"),
         (dt.date(2025, 7, 5), "vn.ocop.rating@2023"),
         (dt.date(2025, 7, 6), "vn.ocop.rating@2025"),
@@ -187,7 +197,7 @@ def test_a_score_of_36_fits_148_but_not_1048():
     parts = {"A": 36, "B": 20, "C": 30}
     assert rate(product(parts=parts, on=ON_148)).stars == 4
     with pytest.raises(
-        InputError, match=re.escape("above its maximum 35 under vn.ocop.rating@2019")
+        InputError, match=re.escape("above its maximum 35 under vn.ocop.rating@2020")
     ):
         rate(product(parts=parts, on=ON_1048))
 
@@ -199,7 +209,7 @@ def test_negative_score_unknown_group_and_date_before_ocop_are_errors():
     with pytest.raises(InputError, match=r"'G7'.*group '7' is not a product group") as caught:
         rate(product(50, code="G7", group="7"))
     assert caught.value.column == "group"
-    assert "1 (Thực phẩm)" in str(caught.value)
+    assert "1 (Thực phẩm / Food)" in str(caught.value)
     with pytest.raises(InputError, match="no OCOP rating edition is in force on 2019-08-20"):
         rate(product(parts={"A": 20, "B": 10, "C": 20}, on=dt.date(2019, 8, 20)))
 
@@ -234,8 +244,11 @@ def test_explanation_text_and_json():
 
 
 def test_below_every_band_when_the_rules_start_above_zero(tmp_path):
-    source = Path(BOOK.in_force("vn.ocop.rating", on=ON_1048).source).read_text(encoding="utf-8")
-    raised = source.replace("min_score = 0", "min_score = 10")
+    source = Path(BOOK.get("vn.ocop.rating@2019").source).read_text(encoding="utf-8")
+    # 1048 alone, in force on ON_1048 (781's overlay is left out of this book)
+    raised = source.replace("min_score = 0", "min_score = 10").replace(
+        "valid_to = 2020-06-08", "valid_to = 2023-02-24"
+    )
     path = tmp_path / "ocop.toml"
     path.write_text(raised, encoding="utf-8")
     book = Rulebook.from_paths([path])
@@ -433,16 +446,18 @@ def test_portfolio_counts_on_a_hand_made_list():
     assert stats.new_certified(2022) == 3
     assert stats.new_certified(2022, stars=4) == 1
     groups = {(g.edition, g.code, g.name_vi): g.count for g in stats.by_group}
+    # 1048 as issued (2019) and as amended by 781 (from 2020-06-08) share the product groups
     assert groups == {
-        ("vn.ocop.rating@2019", "1", "Thực phẩm"): 4,
-        ("vn.ocop.rating@2019", "2", "Đồ uống"): 2,
+        ("vn.ocop.rating@2019", "1", "Thực phẩm"): 1,
+        ("vn.ocop.rating@2020", "1", "Thực phẩm"): 3,
+        ("vn.ocop.rating@2020", "2", "Đồ uống"): 2,
     }
     assert stats.grouped_by == "parent"
     unit = stats.by_unit["439"]
     assert (unit.products, unit.certified, unit.valid, unit.expired) == (6, 5, 3, 1)
     assert unit.five_star_candidates == 1
     assert unit.by_stars[3] == 3
-    assert stats.editions == ("vn.ocop.rating@2019",)
+    assert stats.editions == ("vn.ocop.rating@2019", "vn.ocop.rating@2020")
     per_commune = portfolio([rate(p) for p in items], on=dt.date(2022, 12, 31))
     assert per_commune.grouped_by == "commune"
     assert list(per_commune.by_unit) == ["18196"]
@@ -461,7 +476,7 @@ def test_portfolio_needs_every_commune_in_unit_of():
 def test_progress_against_ha_tinh_2022_targets():
     """ "tối thiểu 50 sản phẩm … được chứng nhận đạt chuẩn OCOP, trong đó tối thiểu 5 sản phẩm 4 sao,
     phấn đấu có sản phẩm đạt chuẩn OCOP 5 sao" (Hà Tĩnh notice, April 2022, II.1)."""
-    targets = OcopTargets.bundled(year=2022)
+    targets = OcopTargets.from_toml(HA_TINH_OCOP_TARGETS, year=2022)
     assert targets.unit_code == "42"
     assert targets.citation.item == "II.1"
     assert [(t.key, t.minimum, t.stars, t.scope, t.aspiration) for t in targets.targets] == [
@@ -724,13 +739,13 @@ def _missing(tmp_path):
 
 def test_sample_is_labelled_synthetic_and_matches_the_public_figures():
     """2021: "có thêm 95 sản phẩm đạt chuẩn"; early 2022: "chưa có sản phẩm đạt chuẩn OCOP 5 sao"."""
-    assert SAMPLE_PRODUCTS.read_text(encoding="utf-8").startswith("# SYNTHETIC DATA")
-    items = sample_products()
+    assert OCOP_SAMPLE_PRODUCTS.read_text(encoding="utf-8").startswith("# SYNTHETIC DATA")
+    items = ocop_sample_products()
     assert all(p.code.startswith("SYN-") for p in items)
     batch = rate_many(items)
     assert portfolio(batch, on=dt.date(2025, 6, 30)).new_certified(2021) == 95
     assert portfolio(batch, on=dt.date(2022, 2, 23)).by_stars[5] == 0
-    districts = sample_district_of()
+    districts = ocop_sample_district_of()
     assert {p.commune_code for p in items} <= set(districts)
     assert set(districts.values()) <= {str(c) for c in range(436, 450)}
 
@@ -740,11 +755,11 @@ def test_sample_communes_are_real_units_of_the_2020_2024_tree():
 
     snapshot = ha_tinh_tree().as_of(dt.date(2024, 6, 1))
     codes = {u.code for u in snapshot.units() if u.level.rank == 2}
-    assert {p.commune_code for p in sample_products()} <= codes
+    assert {p.commune_code for p in ocop_sample_products()} <= codes
 
 
 def test_section_and_its_rendering():
-    section = ocop_section(dt.date(2022, 12, 31))
+    section = ocop_sample_section(dt.date(2022, 12, 31))
     assert section["schema"] == "ntm_core.ocop-section/1"
     assert section["synthetic"] is True
     assert section["portfolio"]["grouped_by"] == "parent"
@@ -759,7 +774,7 @@ def test_section_and_its_rendering():
     assert any("of which 4-star products: 8/5 — met" in line for line in lines)
     assert "DỮ LIỆU GIẢ LẬP" in render_ocop_section(section, "vi")[0]
     # A later date judges the 2022 targets on 2022-12-31 (the sample's 2024 5-star does not count).
-    later = ocop_section(dt.date(2025, 6, 30))
+    later = ocop_sample_section(dt.date(2025, 6, 30))
     assert {i["key"]: i["achieved"] for i in later["progress"]["items"]}["five_star"] == 0
     given = ocop_section(
         dt.date(2021, 12, 31),
@@ -772,11 +787,8 @@ def test_section_and_its_rendering():
 
 
 def run_cli(argv):
-    parser = argparse.ArgumentParser(prog="ntm")
-    add_ocop_parser(parser.add_subparsers(dest="command"), [])
-    args = parser.parse_args(argv)
     out = io.StringIO()
-    code = args.handler(args, out)
+    code = main(argv, out=out)
     return code, out.getvalue()
 
 
@@ -816,8 +828,7 @@ def test_cli_table_on_a_file_with_targets():
 
 
 def test_cli_bad_date_is_a_usage_error():
-    with pytest.raises(SystemExit):
-        run_cli(["ocop", "--on", "31/12/2022"])
+    assert run_cli(["ocop", "--on", "31/12/2022"])[0] == 2
 
 
 def test_values_pickle_and_compare():
@@ -874,3 +885,123 @@ def test_rows_are_numbered_as_a_spreadsheet_shows_them(tmp_path):
     with pytest.raises(ExceptionGroup) as caught:
         read_products(path)
     assert [e.row for e in caught.value.exceptions] == [6]
+
+
+def test_section_takes_units_as_a_snapshot_or_a_mapping_and_targets_optional():
+    on = dt.date(2022, 12, 31)
+    products = ocop_sample_products()
+    by_snapshot = ocop_section(on, products=products, units=ocop_sample_units())
+    by_mapping = ocop_section(on, products=rate_many(products), units=ocop_sample_district_of())
+    assert by_snapshot["portfolio"] == by_mapping["portfolio"]
+    assert by_snapshot["unit_names"]["440"] == "Huyện Đức Thọ"
+    assert by_mapping["unit_names"] == {}
+    assert by_snapshot["progress"] is None
+    assert by_snapshot["source"] == "products given"
+    assert not any(line.startswith("OCOP targets") for line in render_ocop_section(by_snapshot))
+    one_set = ocop_section(on, products=products, targets=ha_tinh_ocop_targets()[0])
+    assert one_set["progress"] == ocop_sample_section(on)["progress"]
+
+
+def test_targets_of_year_picks_the_year_else_the_latest_before_else_the_earliest():
+    sets = OcopTargets.read_all(DATA / "targets.toml") + ha_tinh_ocop_targets()
+    years = sorted(t.year for t in sets)
+    assert targets_of_year(sets, on=dt.date(years[-1], 5, 1)).year == years[-1]
+    assert targets_of_year(sets, on=dt.date(2030, 1, 1)).year == years[-1]
+    assert targets_of_year(sets, on=dt.date(2000, 1, 1)).year == years[0]
+    with pytest.raises(ValueError, match="no OCOP target sets"):
+        targets_of_year([], on=dt.date(2022, 1, 1))
+
+
+def test_year_progress_judges_a_past_year_on_its_last_day():
+    batch = rate_many(ocop_sample_products())
+    targets = OcopTargets.from_toml(HA_TINH_OCOP_TARGETS, year=2022)
+    late = year_progress(batch, portfolio(batch, on=dt.date(2025, 6, 30)), targets)
+    assert late.on == dt.date(2022, 12, 31)
+    assert late.final
+    early = year_progress(batch, portfolio(batch, on=dt.date(2022, 6, 30)), targets)
+    assert early.on == dt.date(2022, 6, 30)
+    assert not early.final
+
+
+@pytest.mark.parametrize("group", ["1", "Thực phẩm", "THỰC PHẨM", "thuc pham", "food", " Food "])
+def test_groups_are_given_by_code_or_by_name_in_any_case(group):
+    """Issue 13: the Vietnamese name a user writes ("Thực phẩm", any case) must be accepted."""
+    item = product(75, code="F", group=group)
+    assert rate(item).product.group == "1"
+    batch = rate_many([item, product(75, code="D", group="đồ uống")])
+    assert [p.group for p in batch.table.products] == ["1", "2"]
+    assert batch.table.groups.tolist() == ["1", "2"]
+    assert [r["group"] for r in batch.to_records(on=ON_1048)] == ["1", "2"]
+
+
+def test_group_names_follow_the_edition_in_force():
+    """Group 4 is textiles under 1048 and handicrafts under 148: a name picks the code of its edition."""
+    scheme_1048 = BOOK.in_force("vn.ocop.rating", on=ON_1048).ocop
+    scheme_148 = BOOK.in_force("vn.ocop.rating", on=ON_148).ocop
+    name_148 = scheme_148.groups["4"][0]
+    assert group_code(scheme_148, name_148.upper()) == "4"
+    assert group_code(scheme_1048, name_148) != "4"
+    assert group_code(scheme_148, "bananas") is None
+
+
+def test_rating_errors_name_the_file_and_row(tmp_path):
+    """Issue 14: errors found when rating name the file and row, not only the column."""
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        "code,name,commune_code,group,score_a,score_b,score_c,evaluated_on\n"
+        "OK,Cam,18196,Thực phẩm,30,20,30,2021-06-15\n"
+        "NEG,Cam,18196,1,30,-1,30,2021-06-15\n"
+        "BIG,Cam,18196,1,99,20,30,2021-06-15\n"
+        "GRP,Cam,18196,bananas,30,20,30,2021-06-15\n"
+        "OLD,Cam,18196,1,30,20,30,2019-01-01\n",
+        encoding="utf-8",
+    )
+    items = read_products(path)
+    assert (items[1].source, items[1].row) == (str(path), 3)
+    with pytest.raises(ExceptionGroup) as caught:
+        rate_many(items)
+    found = [(e.source, e.row, e.column) for e in caught.value.exceptions]
+    assert found == [
+        (str(path), 3, "score_b"),
+        (str(path), 4, "score_a"),
+        (str(path), 5, "group"),
+        (str(path), 6, "evaluated_on"),
+    ]
+    for item in items[1:]:
+        with pytest.raises(InputError) as one:
+            rate(item)
+        assert str(one.value).startswith(f"{path}, row {item.row}, column ")
+
+
+def test_a_two_digit_year_is_an_error(tmp_path):
+    path = tmp_path / "short.csv"
+    path.write_text(
+        "code,name,commune_code,group,score_a,score_b,score_c,evaluated_on\n"
+        "Y,Cam,18196,1,30,20,30,15/06/24\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ExceptionGroup) as caught:
+        read_products(path)
+    (err,) = caught.value.exceptions
+    assert (err.row, err.column) == (2, "evaluated_on")
+    assert "ambiguous" in str(err)
+    row = {"code": "Y", "name": "Cam", "commune_code": "18196", "group": "1", "score_a": "30",
+           "score_b": "20", "score_c": "30", "evaluated_on": "15/06/2024"}  # fmt: skip
+    assert OcopProduct.from_mapping(row).evaluated_on == dt.date(2024, 6, 15)
+
+
+def test_codes_are_unique_without_regard_to_case(tmp_path):
+    """Decision: ``P1`` and ``p1`` in one file are one code written twice, an error."""
+    path = tmp_path / "case.csv"
+    path.write_text(
+        "code,name,commune_code,group,score_a,score_b,score_c,evaluated_on\n"
+        "P1,Cam,18196,1,30,20,30,2021-06-15\n"
+        "p1,Chè,18196,1,30,20,30,2021-06-15\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ExceptionGroup) as caught:
+        read_products(path)
+    (err,) = caught.value.exceptions
+    assert (err.row, err.column, err.value) == (3, "code", "p1")
+    assert "already used in row 2 (as 'P1')" in str(err)
+    assert rate(product(75, code="p1")).code == "p1"  # kept as written

@@ -9,11 +9,20 @@ import datetime as dt
 from fractions import Fraction
 from pathlib import Path
 
+import attrs
 import pytest
 
-from ntm_core import AdminLevel, AdminUnit, Outcome, RuleLevel, Tier
+from ntm_core import AdminLevel, AdminSnapshot, AdminTree, AdminUnit, Outcome, RuleLevel, Tier
 from ntm_core.engine import Column, Observations
-from ntm_core.readiness import PlanTarget, Recognition, assess_province
+from ntm_core.exceptions import DataError
+from ntm_core.readiness import (
+    PlanTarget,
+    Recognition,
+    TargetMeasure,
+    assess_province,
+    assess_provinces,
+    read_targets,
+)
 from ntm_core.rules import DATA_DIR, IndicatorKind, Rulebook
 
 RULES = Path(__file__).parent / "data" / "rules"
@@ -93,7 +102,7 @@ def build_case(period=2023, d2_advanced=1, d1_size=10, d2_size=11, extra_not_yet
     units.append(unit("D2W", AdminLevel.WARD, "D2"))  # wards are not graded by NTM
     rows["D1"] = rows["D2"] = DISTRICT_OWN
     rows["P"] = PROVINCE_OWN
-    return units, observations(rows, period)
+    return AdminSnapshot(on=ON, units=units), observations(rows, period)
 
 
 def observations(rows, period):
@@ -110,7 +119,7 @@ def observations(rows, period):
 def report_of(**kwargs):
     units, obs = build_case(**kwargs)
     return assess_province(
-        obs, units=units, province="P", on=ON, rulebook=BOOK, scope="test", target_year=2025
+        obs, tree=units, province="P", on=ON, rulebook=BOOK, scope="test", target_year=2025
     )
 
 
@@ -163,10 +172,13 @@ def test_communes_not_at_standard_block_and_are_ranked_closest():
     blocking = [u.code for u in report.blocking()["communes"]]
     assert blocking == ["D2C09", "D2C10"]
     closest = report.closest(Tier.STANDARD)
-    assert [(u.code, missing) for u, missing, _ in closest] == [("D2C09", 1), ("D2C10", 1)]
-    assert closest[0][2] == pytest.approx(float(Fraction(5, 45)))  # 40 against 45: short by 5
+    assert [(c.unit.code, c.criteria_missing) for c in closest] == [("D2C09", 1), ("D2C10", 1)]
+    assert closest[0].shortfall == pytest.approx(
+        float(Fraction(5, 45))
+    )  # 40 against 45: short by 5
     ranking = report.criteria_ranking()
-    assert ranking[0][:4] == ("10", "Thu nhập", "Income", 2)
+    top = ranking[0]
+    assert (top.code, top.name_vi, top.name_en, top.not_met) == ("10", "Thu nhập", "Income", 2)
 
 
 def test_unknown_commune_tier_makes_the_share_unknown():
@@ -180,7 +192,7 @@ def test_unknown_commune_tier_makes_the_share_unknown():
     obs = attrs.evolve(
         obs, columns={**obs.columns, "income_per_capita": attrs.evolve(income, present=present)}
     )
-    report = assess_province(obs, units=units, province="P", on=ON, rulebook=BOOK, scope="test")
+    report = assess_province(obs, tree=units, province="P", on=ON, rulebook=BOOK, scope="test")
     d1 = report.levels[RuleLevel.DISTRICT].batch.explain("D1")
     dk1 = next(c for c in d1.criteria if c.code == "DK1")
     assert dk1.outcome is Outcome.UNKNOWN
@@ -208,11 +220,15 @@ def test_targets_compare_new_units_per_year():
     )
     targets = [
         PlanTarget(
-            year=2023, measure="communes_advanced", minimum=2, label_vi="x", label_en="new advanced"
+            year=2023,
+            measure=TargetMeasure.COMMUNES_ADVANCED,
+            minimum=2,
+            label_vi="x",
+            label_en="new advanced",
         ),
         PlanTarget(
             year=2023,
-            measure="districts_standard",
+            measure=TargetMeasure.DISTRICTS_STANDARD,
             minimum=1,
             label_vi="x",
             label_en="new districts",
@@ -222,7 +238,7 @@ def test_targets_compare_new_units_per_year():
         ),
     ]
     report = assess_province(
-        both, units=units, province="P", on=ON, rulebook=BOOK, scope="test", targets=targets
+        both, tree=units, province="P", on=ON, rulebook=BOOK, scope="test", targets=targets
     )
     assert report.period == 2023
     progress = {p.target.label_en: (p.actual, p.met) for p in report.targets}
@@ -246,7 +262,7 @@ def test_recognitions_beside_computed_status():
     ]
     report = assess_province(
         obs,
-        units=units,
+        tree=units,
         province="P",
         on=ON,
         rulebook=BOOK,
@@ -261,7 +277,7 @@ def test_unknown_province_is_an_input_error():
     from ntm_core import InputError
 
     with pytest.raises(InputError, match="province 'X' is not in the administrative tree"):
-        assess_province(obs, units=units, province="X", on=ON, rulebook=BOOK)
+        assess_province(obs, tree=units, province="X", on=ON, rulebook=BOOK)
 
 
 def test_closest_ranks_every_tied_unit_by_shortfall():
@@ -275,5 +291,190 @@ def test_closest_ranks_every_tied_unit_by_shortfall():
     values[last] = Fraction(4499, 100)  # 0.01 short of 45: the closest of the three
     obs = attrs.evolve(obs, columns={**obs.columns, "income_per_capita": Column.from_values(
         "income_per_capita", IndicatorKind.NUMERIC, values)})  # fmt: skip
-    report = assess_province(obs, units=units, province="P", on=ON, rulebook=BOOK, scope="test")
-    assert [u.code for u, _, _ in report.closest(Tier.STANDARD, limit=1)] == ["D2C10"]
+    report = assess_province(obs, tree=units, province="P", on=ON, rulebook=BOOK, scope="test")
+    assert [c.unit.code for c in report.closest(Tier.STANDARD, limit=1)] == ["D2C10"]
+
+
+def test_the_tree_may_be_an_admin_tree_taken_on_the_day():
+    snapshot, obs = build_case()
+    tree = AdminTree(units=list(snapshot.values()))
+    report = assess_province(obs, tree=tree, province="P", on=ON, rulebook=BOOK, scope="test")
+    assert report.commune_counts.children.tolist() == [10, 11, 21]
+
+
+def test_a_units_sequence_still_works_but_is_deprecated():
+    snapshot, obs = build_case()
+    with pytest.warns(DeprecationWarning, match="units= is deprecated"):
+        report = assess_province(
+            obs, units=list(snapshot.values()), province="P", on=ON, rulebook=BOOK, scope="test"
+        )
+    assert report.commune_counts.children.tolist() == [10, 11, 21]
+    with pytest.raises(TypeError, match="not both"):
+        assess_province(obs, tree=snapshot, units=[], province="P", on=ON, rulebook=BOOK)
+    with pytest.raises(TypeError, match="give tree="):
+        assess_province(obs, province="P", on=ON, rulebook=BOOK)
+
+
+def test_target_progress_is_a_deprecated_alias():
+    from ntm_core import readiness
+
+    with pytest.warns(DeprecationWarning, match="PlanTargetProgress"):
+        alias = readiness.TargetProgress
+    assert alias is readiness.PlanTargetProgress
+    with pytest.raises(AttributeError, match="NoSuchName"):
+        readiness.NoSuchName  # noqa: B018 - the attribute access is the test
+
+
+def test_arrays_and_mappings_inside_a_report_are_read_only():
+    report = report_of()
+    counts = report.commune_counts
+    for array in (counts.children, counts.at_least, counts.unknown, counts.bands):
+        with pytest.raises(ValueError, match="read-only"):
+            array[0] = 99
+    with pytest.raises(ValueError, match="read-only"):
+        counts.criteria_sum[0] = 99
+    with pytest.raises(ValueError, match="read-only"):
+        report.communes.provisional[0] = True
+    with pytest.raises(TypeError):
+        report.levels[RuleLevel.GARDEN] = report.communes  # type: ignore[index]
+    units, obs = build_case()
+    both = assess_provinces(obs, tree=units, on=ON, rulebook=BOOK, scope="test")
+    with pytest.raises(TypeError):
+        both.reports["X"] = report  # type: ignore[index]
+
+
+def test_target_measure_is_an_enum_and_an_unknown_one_names_the_known(tmp_path):
+    assert TargetMeasure.COMMUNES_MODEL.level is RuleLevel.COMMUNE
+    assert TargetMeasure.MODEL_RESIDENTIAL_AREAS.level is RuleLevel.RESIDENTIAL_AREA
+    target = PlanTarget(year=2023, measure="communes_model", minimum=1, label_vi="x", label_en="x")
+    assert target.measure is TargetMeasure.COMMUNES_MODEL
+    assert TargetMeasure.COMMUNES_MODEL != "communes_model"
+    path = tmp_path / "targets.toml"
+    path.write_text(
+        '[[targets]]\nyear = 2023\nmeasure = "communes_standard"\nminimum = 1\n'
+        'label_vi = "a"\nlabel_en = "a"\ncitation = { number = "1/QĐ-UBND", item = "2" }\n'
+        '[[targets]]\nyear = 2023\nmeasure = "hamlets"\nminimum = 1\nlabel_vi = "b"\n'
+        'label_en = "b"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError) as caught:
+        read_targets(path)
+    text = str(caught.value)
+    assert str(path) in text
+    assert "targets[1].measure" in text
+    assert "'hamlets'" in text
+    assert "communes_standard" in text
+    assert "model_residential_areas" in text
+
+
+def test_targets_file_problems_name_the_target(tmp_path):
+    path = tmp_path / "targets.toml"
+    path.write_text("[[targets]]\nyear = 2023\nminimum = 1\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"targets\[0\]: missing key 'measure'"):
+        read_targets(path)
+    path.write_text(
+        '[[targets]]\nyear = 2023\nmeasure = "communes_model"\nminimum = 1\nlabel_vi = "a"\n'
+        'label_en = "a"\ncitation = { number = "1", page = 3 }\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError, match="unknown citation field"):
+        read_targets(path)
+    path.write_text(
+        '[[targets]]\nyear = 2023\nmeasure = "communes_model"\nminimum = 1\nlabel_vi = "a"\n'
+        'label_en = "a"\ncitation = { number = "1", date = 2022-03-08 }\n',
+        encoding="utf-8",
+    )
+    assert read_targets(path)[0].citation.date == dt.date(2022, 3, 8)
+    path.write_bytes(b"\xff\xfe[[targets]]")
+    with pytest.raises(DataError, match="not UTF-8"):
+        read_targets(path)
+    with pytest.raises(DataError, match="cannot read"):
+        read_targets(tmp_path / "missing.toml")
+    path.write_text("[[targets]\n", encoding="utf-8")
+    with pytest.raises(DataError, match="cannot read targets"):
+        read_targets(path)
+
+
+def test_a_share_over_zero_units_is_not_applicable_never_met():
+    """A province without districts: 321's district conditions count nothing, so are not met."""
+    units = [unit("P", AdminLevel.PROVINCE, None, "Tỉnh Thử")]
+    rows = {"P": PROVINCE_OWN}
+    for i in range(5):
+        units.append(unit(f"C{i}", AdminLevel.COMMUNE, "P"))
+        rows[f"C{i}"] = ADVANCED
+    report = assess_province(
+        observations(rows, 2023),
+        tree=AdminSnapshot(on=ON, units=units),
+        province="P",
+        on=ON,
+        rulebook=BOOK,
+        scope="test",
+    )
+    by_code = {c.code: c for c in report.conditions}
+    assert by_code["1"].outcome is Outcome.NOT_APPLICABLE
+    assert "no districts in the administrative tree" in by_code["1"].reason
+    assert report.province_assessment.tier is not Tier.TASK_COMPLETED
+    assert "not counted as met" in report.outcome_note()
+    assert "not applicable (2)" in report_of().outcome_note()  # the case has no towns
+
+
+def test_nothing_dated_after_on_is_counted():
+    units, obs = build_case(period=2023)
+    from ntm_core import InputError
+
+    with pytest.raises(InputError, match="period 2023 ends after 2023-06-30"):
+        assess_province(
+            obs, tree=units, province="P", on=dt.date(2023, 6, 30), period=2023, rulebook=BOOK
+        )
+    with pytest.raises(InputError, match=r"no period .* ends on or before 2023-06-30"):
+        assess_province(obs, tree=units, province="P", on=dt.date(2023, 6, 30), rulebook=BOOK)
+    later = Recognition(
+        unit="D1", tier=Tier.STANDARD, decision="2/QĐ-TTg", decision_date=dt.date(2024, 1, 5),
+        assessment_year=2023,
+    )  # fmt: skip
+    undated = attrs.evolve(later, decision_date=None, assessment_year=2024)
+    known = attrs.evolve(later, decision_date=None, assessment_year=2022)
+    neither = attrs.evolve(later, decision_date=None, assessment_year=None)
+    report = assess_province(
+        obs, tree=units, province="P", on=ON, rulebook=BOOK, scope="test",
+        recognitions=[later, undated, known, neither],
+    )  # fmt: skip
+    assert report.recognitions == (known,)
+
+
+def test_target_year_selects_its_targets_and_an_unknown_year_names_the_known():
+    units, obs = build_case()
+    targets = [
+        PlanTarget(year=2023, measure="communes_model", minimum=1, label_vi="a", label_en="a"),
+        PlanTarget(year=2024, measure="communes_model", minimum=1, label_vi="b", label_en="b"),
+    ]
+    report = assess_province(
+        obs, tree=units, province="P", on=ON, rulebook=BOOK, scope="test",
+        target_year=2024, targets=targets,
+    )  # fmt: skip
+    assert [p.target.label_en for p in report.targets] == ["b"]
+    assert report.targets[0].actual is None  # 2024's data are not known on 2023-12-31
+    from ntm_core import InputError
+
+    with pytest.raises(InputError, match=r"encoded for 1999; years with some: 2021, .*2030"):
+        assess_province(obs, tree=units, province="P", on=ON, rulebook=BOOK, target_year=1999)
+
+
+def test_labels_travel_with_every_format():
+    from ntm_core.readiness._render import (
+        readiness_html,
+        readiness_markdown,
+        readiness_text,
+        readiness_to_dict,
+    )
+
+    units, obs = build_case()
+    report = assess_province(
+        obs, tree=units, province="P", on=ON, rulebook=BOOK, scope="test", synthetic=True,
+    )  # fmt: skip
+    data = readiness_to_dict(report)
+    assert data["synthetic"] is True
+    assert data["illustrative_thresholds"] == [n.to_dict() for n in report.labels.illustrative]
+    assert data["overridden_thresholds"] == []
+    for text in (readiness_text(report), readiness_markdown(report), readiness_html(report)):
+        assert "SYNTHETIC" in text

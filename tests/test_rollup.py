@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ntm_core import Tier
-from ntm_core.readiness._rollup import band_edges, band_labels, band_of, parent_index, tier_counts
+from ntm_core.readiness._rollup import band_edges, band_labels, band_of, tier_counts
 
 LADDER = (Tier.NOT_YET, Tier.STANDARD, Tier.ADVANCED, Tier.MODEL)
 
@@ -27,7 +27,7 @@ def test_tier_counts_match_a_plain_count(tree):
     children = list(parent_of)
     counts = tier_counts(
         parents=parents,
-        index=parent_index(children, parent_of, parents),
+        index=np.array([parents.index(p) if p else -1 for p in parent_of.values()], dtype=np.intp),
         tier_at_least=np.asarray(tiers, dtype=np.int64),
         tier_unknown=np.asarray(unknown, dtype=bool),
         criteria_met=np.asarray(met, dtype=np.int64),

@@ -192,7 +192,7 @@ def test_content_hash_changes_with_the_rules(minimal, tmp_path):
     sheet = tmp_path / "sheet.csv"
     sheet.write_text(
         "ruleset,indicator,region,value,citation_number,provenance\n"
-        "test.commune.standard@2021-2025,income_per_capita,BTB,46,318/QĐ-TTg,verified\n",
+        "test.commune.standard@2021-2025,stunting_under5,ĐBSH,16.5,318/QĐ-TTg,verified\n",
         encoding="utf-8",
     )
     assert (

@@ -5,6 +5,7 @@ import datetime as dt
 import io
 from pathlib import Path
 
+import attrs
 import pytest
 
 from ntm_core import InputError, Provenance, Region
@@ -96,8 +97,8 @@ def test_filled_template_loads_as_an_overlay(minimal, tmp_path):
 def test_sheet_values_in_another_unit_are_converted(minimal, tmp_path):
     path = tmp_path / "sheet.csv"
     path.write_text(
-        "ruleset,indicator,region,unit,value,citation_number,provenance\n"
-        "test.commune.standard@2021-2025,income_per_capita,ĐBSH,đồng/người/năm,50000000,318/QĐ-TTg,secondary\n",
+        "ruleset,indicator,region,unit,value,citation_number,provenance,override\n"
+        "test.commune.standard@2021-2025,income_per_capita,ĐBSH,đồng/người/năm,50000000,318/QĐ-TTg,secondary,yes\n",
         encoding="utf-8-sig",
     )
     book = minimal.with_thresholds(path)
@@ -146,6 +147,44 @@ BAD_ROWS = [
         "value",
         "a percent between 0 and 100",
     ),
+    (
+        "test.commune.standard@2021-2025,income_per_capita,ĐBSH,,-5,318/QĐ-TTg,verified",
+        "value",
+        "a threshold is not negative",
+    ),
+    (
+        (
+            "test.commune.standard@2021-2025,income_per_capita,ĐBSH,"
+            'million VND/person/year,"46,5",318/QĐ-TTg,verified'
+        ),
+        "value",
+        "the decimal separator is a point",
+    ),
+    (
+        "test.commune.standard@2021-2025,income_per_capita,ĐBSH,,1e999999999,318/QĐ-TTg,verified",
+        "value",
+        "expected a plain decimal number",
+    ),
+    (
+        "test.commune.standard@2021-2025,income_per_capita,ĐBSH,,=40+6,318/QĐ-TTg,verified",
+        "value",
+        "a formula",
+    ),
+    (
+        "test.commune.standard@2021-2025,income_per_capita,ĐBSH,,46,318/QĐ-TTg",
+        "provenance",
+        "the row is cut short",
+    ),
+    (
+        "test.commune.standard@2021-2025,income_per_capita,ĐBSH,,46,318/QĐ-TTg,verified,extra",
+        "(column 8)",
+        "the row has 8 cells but the header has 7 columns",
+    ),
+    (
+        "test.commune.standard,income_per_capita,ĐBSH,,46,318/QĐ-TTg,verified",
+        "ruleset",
+        "names no edition",
+    ),
 ]
 
 
@@ -177,8 +216,10 @@ def test_unreadable_sheets(minimal, tmp_path):
         minimal.with_thresholds(latin)
     columns = tmp_path / "columns.csv"
     columns.write_text("a,b\n1,2\n", encoding="utf-8")
-    with pytest.raises(DataError, match="missing column"):
+    with pytest.raises(ExceptionGroup) as info:
         minimal.with_thresholds(columns)
+    assert [type(e) for e in info.value.exceptions] == [InputError, InputError, DataError]
+    assert "missing column(s) ruleset, indicator, value" in str(info.value.exceptions[-1])
     with pytest.raises(DataError, match="cannot read"):
         minimal.with_thresholds(tmp_path / "absent.csv")
 
@@ -205,3 +246,178 @@ def test_xlsx_round_trip(minimal, tmp_path):
         "craft_conservation_plan"
     )
     assert plan.thresholds[0].provenance is Provenance.UNVERIFIED
+
+
+# ---------------------------------------------------------------- issue 14, item 1: no silent edits
+
+HEADER = "ruleset,indicator,comparator,region,year,value,citation_number,provenance,override\n"
+EDITION = "test.commune.standard@2021-2025"
+
+
+def sheet(tmp_path, *lines, name="sheet.csv"):
+    path = tmp_path / name
+    path.write_text(HEADER + "".join(f"{line}\n" for line in lines), encoding="utf-8")
+    return path
+
+
+def problems(book, path):
+    with pytest.raises(ExceptionGroup) as info:
+        book.with_thresholds(path)
+    return [(e.row, e.column, e.message) for e in info.value.exceptions]
+
+
+def test_two_rows_for_the_same_indicator_and_selectors_are_refused(minimal, tmp_path):
+    path = sheet(
+        tmp_path,
+        f"{EDITION},stunting_under5,,ĐBSH,,16.5,318/QĐ-TTg,verified,",
+        f"{EDITION},stunting_under5,,ĐBSH,,17,318/QĐ-TTg,verified,",
+        f"{EDITION},stunting_under5,,ĐBSH,,16.5,318/QĐ-TTg,verified,",
+    )
+    found = problems(minimal, path)
+    assert [(r, c) for r, c, _ in found] == [(3, "value"), (4, "value")]
+    assert found[0][2].startswith("contradicts ('16.5' in) row 2")
+    assert found[1][2].startswith("repeats row 2")
+
+
+def test_an_edited_comparator_is_refused(minimal, tmp_path):
+    path = sheet(tmp_path, f"{EDITION},income_per_capita,<=,ĐBSH,,50,318/QĐ-TTg,verified,")
+    [(row, column, message)] = problems(minimal, path)
+    assert (row, column) == (2, "comparator")
+    assert "the rule set says '>='" in message
+
+
+def test_every_problem_of_a_sheet_is_reported_at_once(minimal, tmp_path):
+    path = sheet(
+        tmp_path,
+        f"{EDITION},income_per_capita,,ĐBSH,,-1,318/QĐ-TTg,verified,",
+        f"{EDITION},stunting_under5,,ĐBSH,,150,318/QĐ-TTg,verified,",
+        f"{EDITION},income_per_capita,,ĐBSH,20x5,50,318/QĐ-TTg,verified,",
+        f"{EDITION},coop_effective,,,,true,318/QĐ-TTg,verified,maybe",
+    )
+    assert [(r, c) for r, c, _ in problems(minimal, path)] == [
+        (2, "value"),
+        (3, "value"),
+        (4, "year"),
+        (5, "override"),
+    ]
+
+
+def test_a_sheet_that_changes_nothing_is_an_error(minimal, tmp_path):
+    with pytest.raises(DataError, match="changes nothing: no row has a value"):
+        minimal.with_thresholds(sheet(tmp_path, f"{EDITION},income_per_capita,,ĐBSH,,,,,"))
+    # the template untouched restates what the rules already say
+    template = tmp_path / "template.csv"
+    write_template(minimal.get(EDITION), template, region=Region.BTB)
+    with pytest.raises(DataError, match="every filled row restates"):
+        minimal.with_thresholds(template)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["lorem ipsum dolor sit amet\n", "ruleset;indicator;value\nx;y;1\n", "\x00\x01junk\n"],
+)
+def test_junk_text_is_not_a_sheet(minimal, tmp_path, text):
+    path = tmp_path / "junk.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises((ExceptionGroup, DataError)) as info:
+        minimal.with_thresholds(path)
+    errors = info.value.exceptions if isinstance(info.value, ExceptionGroup) else [info.value]
+    assert all(isinstance(e, InputError) and e.source == str(path) for e in errors)
+
+
+def test_a_sheet_may_not_silently_replace_a_secondary_value(minimal, tmp_path):
+    """Issue 13, item 5: a BTB row beside a region-wide secondary value shadows it for BTB."""
+    row = f"{EDITION},income_per_capita,,BTB,,60,sample,illustrative,"
+    [(r, column, message)] = problems(minimal, sheet(tmp_path, row))
+    assert (r, column) == (2, "override")
+    assert "would replace the secondary threshold 45 (general level, 0/TEST)" in message
+    book = minimal.with_thresholds(sheet(tmp_path, row + "yes", name="explicit.csv"))
+    [override] = book.overrides
+    assert (override.edition, override.indicator, override.row, override.explicit) == (
+        EDITION,
+        "income_per_capita",
+        2,
+        True,
+    )
+    assert (override.old.value, override.old.provenance) == (45, Provenance.SECONDARY)
+    assert (override.new.value, override.new.provenance) == (60, Provenance.ILLUSTRATIVE)
+    assert override.new.region is Region.BTB
+    assert override.downgrade
+    assert override.to_dict()["old"]["value"] == 45
+    assert book.get(EDITION).overrides == (override,)
+    assert minimal.overrides == ()
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        override.row = 3
+
+
+def test_upgrading_an_unverified_value_is_recorded_without_override(minimal, tmp_path):
+    path = sheet(tmp_path, f"{EDITION},income_per_capita,,BTB,2022,44,318/QĐ-TTg,verified,")
+    [override] = minimal.with_thresholds(path).overrides
+    assert (override.old.provenance, override.new.provenance) == (
+        Provenance.UNVERIFIED,
+        Provenance.VERIFIED,
+    )
+    assert not override.downgrade
+    assert not override.explicit
+    downgrade = sheet(
+        tmp_path, f"{EDITION},income_per_capita,,BTB,2022,44,x,illustrative,", name="down.csv"
+    )
+    [(_, column, _)] = problems(minimal, downgrade)
+    assert column == "override"
+
+
+def test_override_on_a_row_that_replaces_nothing_is_an_error(minimal, tmp_path):
+    path = sheet(tmp_path, f"{EDITION},craft_conservation_plan,,BTB,,true,318/QĐ-TTg,verified,yes")
+    [(_, column, message)] = problems(minimal, path)
+    assert column == "override"
+    assert "replaces no threshold" in message
+
+
+def test_template_has_no_blank_region_row_beside_a_known_region_wide_value(minimal):
+    rows = rows_of(write_template(minimal.get(EDITION), None, region=Region.BTB))
+    coop = [(r["region"], r["value"]) for r in rows if r["indicator"] == "coop_effective"]
+    # coop_effective's region-wide value is unverified: a BTB row may replace it
+    assert coop == [("", "true"), ("BTB", "")]
+    income = [(r["region"], r["year"]) for r in rows if r["indicator"] == "income_per_capita"]
+    assert ("BTB", "") not in income
+
+
+def test_excel_formula_cells_are_refused(minimal, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    path = tmp_path / "sheet.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(HEADER.strip().split(","))
+    book.active.append([EDITION, "income_per_capita", "", "ĐBSH", "", "=40+10", "318", "verified"])
+    book.save(path)
+    [(row, column, message)] = problems(minimal, path)
+    assert (row, column) == (2, "value")
+    assert "formula" in message
+
+
+def test_the_bundled_sample_sheet_fills_only_unknown_values():
+    """Issue 13, item 5: the sample's illustrative values never stand in for a known value."""
+    from ntm_core.datasets import HA_TINH_DIR
+
+    book = Rulebook.bundled().with_thresholds(HA_TINH_DIR / "sample-thresholds.csv")
+    assert book.overrides == ()
+    advanced = book.in_force(
+        "vn.commune.standard", on=dt.date(2022, 12, 31), region=Region.BTB, year=2022
+    )
+    score = advanced.indicator("disaster_prevention_score").thresholds[0]
+    assert (score.value, score.provenance) == (50, Provenance.SECONDARY)
+
+
+def test_a_sheet_can_be_named_apart_from_its_path(minimal, tmp_path):
+    """A sheet bundled with a package is named by a label that does not depend on the machine."""
+    row = f"{EDITION},income_per_capita,,BTB,,60,sample,illustrative,yes"
+    book = minimal.with_thresholds(sheet(tmp_path, row), name="pkg/sheet.csv")
+    assert book.get(EDITION).overlays == ("pkg/sheet.csv",)
+    [override] = book.overrides
+    assert override.sheet == "pkg/sheet.csv"
+    assert override.new.origin == "pkg/sheet.csv, row 2"
+    bad = sheet(
+        tmp_path, f"{EDITION},income_per_capita,,BTB,,60,sample,illustrative,", name="b.csv"
+    )
+    with pytest.raises(ExceptionGroup) as info:
+        minimal.with_thresholds(bad, name="pkg/b.csv")
+    assert {e.source for e in info.value.exceptions} == {"pkg/b.csv"}

@@ -23,19 +23,12 @@ True
 """
 
 from ntm_core._core import publish
-from ntm_core.admin._tree import (
-    AdminLevel,
-    AdminSnapshot,
-    AdminTree,
-    AdminUnit,
-    CarriedResult,
-    LineageLink,
-    LineageShare,
-    UnknownUnitError,
-    count_reached,
-    load_lineage_csv,
-    load_units_csv,
-)
+from ntm_core.admin._files import load_lineage_csv, load_units_csv
+from ntm_core.admin._level import AdminLevel
+from ntm_core.admin._lineage import CarriedResult, LineageLink, LineageShare, count_reached
+from ntm_core.admin._snapshot import AdminSnapshot, _rebuild_snapshot
+from ntm_core.admin._tree import AdminTree, _rebuild_tree
+from ntm_core.admin._unit import AdminUnit, UnknownUnitError, _rebuild_unit
 
 __all__ = [
     "AdminLevel",
@@ -52,3 +45,10 @@ __all__ = [
 ]
 
 publish(globals(), __all__)  # documented (and pickled) under this module's name
+
+# Pickles name the functions that rebuild a unit, a snapshot and a tree. Home them here,
+# the path that pickles made before ``admin`` became a package already use
+# (``ntm_core.admin._rebuild_unit``), so that moving a private module never breaks a pickle.
+for _rebuild in (_rebuild_unit, _rebuild_snapshot, _rebuild_tree):
+    _rebuild.__module__ = __name__
+del _rebuild

@@ -1,4 +1,4 @@
-"""Data sets bundled with ntm_core: real administrative units, and the Hà Tĩnh sample.
+"""Data sets bundled with ntm_core: real administrative units and their lineage, the Hà Tĩnh sample.
 
 The data are package files, read without network access and without the
 repository's ``shared`` folder. Their sources and licences are in the
@@ -21,21 +21,43 @@ areas and OCOP products are **SYNTHETIC** (``ha_tinh/SAMPLE.md``);
 from __future__ import annotations
 
 import functools
-import os
-import shutil
-from collections.abc import Mapping
 from pathlib import Path
-from types import MappingProxyType
 
 from ntm_core._core import publish
 from ntm_core.admin import AdminTree, load_lineage_csv, load_units_csv
-from ntm_core.exceptions import InputError
+from ntm_core.datasets import _ocop
+from ntm_core.datasets._export import export_sample
+from ntm_core.datasets._ocop import (
+    ha_tinh_ocop_targets,
+    ocop_sample_district_of,
+    ocop_sample_products,
+    ocop_sample_section,
+    ocop_sample_units,
+)
 
-__all__ = ["HA_TINH_DIR", "export_sample", "ha_tinh_tree"]
+__all__ = [
+    "HA_TINH_DIR",
+    "HA_TINH_OCOP_TARGETS",
+    "OCOP_SAMPLE_PRODUCTS",
+    "export_sample",
+    "ha_tinh_ocop_targets",
+    "ha_tinh_tree",
+    "ocop_sample_district_of",
+    "ocop_sample_products",
+    "ocop_sample_section",
+    "ocop_sample_units",
+]
 
 
 HA_TINH_DIR = Path(__file__).parent / "ha_tinh"
 """Where the bundled Hà Tĩnh files live (``units.csv``, ``lineage.csv``, ``README.md``)."""
+
+
+OCOP_SAMPLE_PRODUCTS = _ocop.OCOP_SAMPLE_PRODUCTS
+"""The bundled **synthetic** Hà Tĩnh OCOP portfolio (see ``datasets/ocop/README.md``)."""
+
+HA_TINH_OCOP_TARGETS = _ocop.HA_TINH_OCOP_TARGETS
+"""The bundled file of Hà Tĩnh's yearly OCOP targets (read it with ``OcopTargets.read_all``)."""
 
 
 @functools.cache
@@ -60,78 +82,6 @@ def ha_tinh_tree() -> AdminTree:
     units = load_units_csv(HA_TINH_DIR / "units.csv")
     lineage = load_lineage_csv(HA_TINH_DIR / "lineage.csv")
     return AdminTree.from_units(units, lineage=lineage)
-
-
-_OCOP_DIR = Path(__file__).parent / "ocop"
-
-_SAMPLE_FILES: Mapping[str, Path] = MappingProxyType(
-    {
-        "observations.csv": HA_TINH_DIR / "sample-observations.csv",
-        "units.csv": HA_TINH_DIR / "units.csv",
-        "thresholds.csv": HA_TINH_DIR / "sample-thresholds.csv",
-        "recognitions.csv": HA_TINH_DIR / "recognitions.csv",
-        "residential-areas.csv": HA_TINH_DIR / "residential-areas.csv",
-        "targets.toml": HA_TINH_DIR / "targets.toml",
-        "ocop-products.csv": _OCOP_DIR / "ha-tinh-products.csv",
-        "ocop-targets.toml": _OCOP_DIR / "targets-ha-tinh.toml",
-        "SAMPLE.md": HA_TINH_DIR / "SAMPLE.md",
-    }
-)
-"""The files :func:`export_sample` writes (name in the directory → bundled file)."""
-
-
-def export_sample(directory: str | os.PathLike[str], *, force: bool = False) -> list[Path]:
-    """Write the bundled Hà Tĩnh sample as plain files that the ``ntm`` commands read back.
-
-    The files are the sample's own, unchanged:
-    observations in the wide layout with ``name``, ``level`` and ``region``
-    columns (periods 2020–2024), the administrative units, the illustrative
-    threshold sheet, recognition decisions, model residential areas, plan
-    targets, OCOP products and targets, and ``SAMPLE.md`` saying what is
-    real and what is SYNTHETIC. Each command reads them as they are, e.g.
-    ``ntm readiness DIR/observations.csv --on 2021-12-31 --units DIR/units.csv
-    --thresholds DIR/thresholds.csv --recognitions DIR/recognitions.csv
-    --residential-areas DIR/residential-areas.csv --targets DIR/targets.toml
-    --products DIR/ocop-products.csv`` gives the report of ``ntm readiness
-    --on 2021-12-31``, and ``ntm assess DIR/observations.csv --on 2022-12-31
-    --scope ha-tinh --thresholds DIR/thresholds.csv`` that of ``ntm assess
-    --on 2022-12-31``.
-
-    Args:
-        directory: Where to write; created if missing.
-        force: Overwrite files that exist. Without it nothing is written when
-            any of the files exists.
-
-    Returns:
-        The paths written, observations.csv, units.csv, thresholds.csv, recognitions.csv,
-        residential-areas.csv, targets.toml, ocop-products.csv, ocop-targets.toml, SAMPLE.md.
-
-    Raises:
-        InputError: If a file exists and ``force`` is false, or ``directory``
-            is a file.
-
-    >>> import tempfile
-    >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     [p.name for p in export_sample(tmp)][:3]
-    ['observations.csv', 'units.csv', 'thresholds.csv']
-
-    .. versionadded:: 0.2.0
-    """
-    target = Path(directory)
-    if target.exists() and not target.is_dir():
-        msg = "is not a directory; expected a directory to write the sample into"
-        raise InputError(msg, source=str(target))
-    paths = [target / name for name in _SAMPLE_FILES]
-    existing = [p.name for p in paths if p.exists()]
-    if existing and not force:
-        msg = f"would overwrite {', '.join(existing)}; pass force=True (--force) to overwrite"
-        raise InputError(msg, source=str(target), value=existing)
-    target.mkdir(parents=True, exist_ok=True)
-    for path, source in zip(paths, _SAMPLE_FILES.values(), strict=True):
-        partial = path.with_name(path.name + ".partial")
-        shutil.copyfile(source, partial)
-        partial.replace(path)  # atomic: a reader never sees half a file
-    return paths
 
 
 publish(globals(), __all__)  # documented (and pickled) under this module's name

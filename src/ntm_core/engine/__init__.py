@@ -26,11 +26,18 @@ from ntm_core.engine._assessment import (
     CriterionResult,
     RungResult,
 )
-from ntm_core.engine._batch import CODES, BatchResult, evaluate_batch
+from ntm_core.engine._batch import (
+    CODES,
+    BatchResult,
+    SelectionGroups,
+    evaluate_batch,
+    group_selections,
+)
 from ntm_core.engine._catalog import IndicatorCatalog
 from ntm_core.engine._ladder import Ladder, selections
 from ntm_core.engine._observations import ATTRIBUTES, Column, Observations, Value
 from ntm_core.engine._render import render_text
+from ntm_core.engine._scalar import explain_row
 
 __all__ = [
     "ATTRIBUTES",
@@ -45,10 +52,13 @@ __all__ = [
     "Ladder",
     "Observations",
     "RungResult",
+    "SelectionGroups",
     "Value",
     "assess",
     "evaluate_batch",
     "explain",
+    "explain_row",
+    "group_selections",
     "of_level",
     "render_text",
     "selections",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
 from fractions import Fraction
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -45,6 +46,10 @@ def _rungs(value: Iterable[RungResult]) -> tuple[RungResult, ...]:
 
 def _strings(value: Iterable[str]) -> tuple[str, ...]:
     return tuple(value)
+
+
+def _frozen_selectors(value: Mapping[str, str | int]) -> Mapping[str, str | int]:
+    return MappingProxyType(dict(value))
 
 
 def _number_text(value: Fraction) -> str:
@@ -90,7 +95,9 @@ class CheckResult:
     comparator: str
     observed: Fraction | bool | None
     threshold: Fraction | bool | None
-    selectors: Mapping[str, str | int] = attrs.field(factory=dict, hash=False)
+    selectors: Mapping[str, str | int] = attrs.field(
+        factory=dict, hash=False, converter=_frozen_selectors
+    )
     citation: Citation | None = None
     provenance: Provenance | None = None
     outcome: Outcome = Outcome.UNKNOWN

@@ -1,16 +1,15 @@
 """The batch evaluator: the same decisions as the scalar path, for many units at once.
 
-Outcomes are ``int8`` codes (see ``CODES``); comparisons are exact
-cross-multiplications of integer numerators and denominators, in int64
-when the magnitudes allow it and in Python integers otherwise, so the batch
-path gives the same answers as the scalar path at every threshold.
+Rows are decided by a compiled plan (see ``_plan``) on scaled-integer
+columns, exactly: at every threshold the batch path gives the same answers
+as the scalar path. Outcomes are kept as boolean masks and turned into
+``int8`` codes (see ``CODES``) only when asked for.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from fractions import Fraction
-from typing import Any
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from types import MappingProxyType
 
 import attrs
 import numpy as np
@@ -19,186 +18,137 @@ import numpy.typing as npt
 from ntm_core._core.vocabulary import Outcome, Tier
 from ntm_core.engine._assessment import Assessment
 from ntm_core.engine._ladder import Ladder
-from ntm_core.engine._observations import Column, Observations
+from ntm_core.engine._observations import Observations, frozen, read_only
+from ntm_core.engine._plan import (  # MET...UNKNOWN: readiness reads them until it uses CODES
+    MET,
+    NA,
+    NOT_MET,
+    UNKNOWN,
+    Masks,
+    compile_plan,
+)
 from ntm_core.engine._scalar import assess_row
-from ntm_core.rules._conditions import AllOf, AnyOf, AtLeast, Check, Condition, Not, When
-from ntm_core.rules._model import Comparator, Indicator, RuleSet, Selection, Threshold
+from ntm_core.rules._model import Selection
 
-__all__ = ["CODES", "BatchResult", "evaluate_batch"]
+__all__ = ["CODES", "BatchResult", "SelectionGroups", "evaluate_batch", "group_selections"]
+# Re-exported for ntm_core.readiness until it compares with CODES (issue 9); not public.
+__all__ += ["MET", "NA", "NOT_MET", "UNKNOWN"]
 
 Codes = npt.NDArray[np.int8]
 
-NOT_MET, MET, UNKNOWN, NA = np.int8(0), np.int8(1), np.int8(2), np.int8(3)
-CODES = {Outcome.NOT_MET: 0, Outcome.MET: 1, Outcome.UNKNOWN: 2, Outcome.NOT_APPLICABLE: 3}
-"""The ``int8`` code of each outcome in batch arrays."""
-_OUTCOMES = {v: k for k, v in CODES.items()}
-_SAFE = 2**62
 
+class _OutcomeCodes(Mapping[Outcome, int]):
+    """The ``int8`` code of each outcome in batch arrays (a read-only mapping).
 
-def _and(arrays: Sequence[Codes], n: int) -> Codes:
-    if not arrays:
-        return np.full(n, NA, dtype=np.int8)
-    stack = np.stack(arrays)
-    return np.where(
-        (stack == NOT_MET).any(axis=0),
-        NOT_MET,
-        np.where(
-            (stack == UNKNOWN).any(axis=0), UNKNOWN, np.where((stack == MET).any(axis=0), MET, NA)
-        ),
-    ).astype(np.int8)
-
-
-def _or(arrays: Sequence[Codes], n: int) -> Codes:
-    if not arrays:
-        return np.full(n, NA, dtype=np.int8)
-    stack = np.stack(arrays)
-    return np.where(
-        (stack == MET).any(axis=0),
-        MET,
-        np.where(
-            (stack == UNKNOWN).any(axis=0),
-            UNKNOWN,
-            np.where((stack == NOT_MET).any(axis=0), NOT_MET, NA),
-        ),
-    ).astype(np.int8)
-
-
-def _not(a: Codes) -> Codes:
-    return np.where(a == MET, NOT_MET, np.where(a == NOT_MET, MET, a)).astype(np.int8)
-
-
-def _at_least(k: int, arrays: Sequence[Codes]) -> Codes:
-    stack = np.stack(arrays)
-    met = (stack == MET).sum(axis=0)
-    unknown = (stack == UNKNOWN).sum(axis=0)
-    applicable = (stack != NA).sum(axis=0)
-    out = np.where(met >= k, MET, np.where(met + unknown < k, NOT_MET, UNKNOWN))
-    return np.where(applicable == 0, NA, out).astype(np.int8)
-
-
-def _when(gate: Codes, then: Codes) -> Codes:
-    unknown_gate = np.where((then == MET) | (then == NA), then, UNKNOWN)
-    out = np.where(gate == MET, then, unknown_gate)
-    return np.where((gate == NOT_MET) | (gate == NA), NA, out).astype(np.int8)
-
-
-def evaluate_condition(condition: Condition, leaves: dict[str, Codes], n: int) -> Codes:
-    """Evaluate a condition tree over outcome arrays (the batch twin of ``Condition.evaluate``)."""
-    if isinstance(condition, Check):
-        return leaves[condition.key]
-    if isinstance(condition, AllOf):
-        return _and([evaluate_condition(c, leaves, n) for c in condition.children], n)
-    if isinstance(condition, AnyOf):
-        return _or([evaluate_condition(c, leaves, n) for c in condition.children], n)
-    if isinstance(condition, AtLeast):
-        return _at_least(
-            condition.k, [evaluate_condition(c, leaves, n) for c in condition.children]
-        )
-    if isinstance(condition, Not):
-        return _not(evaluate_condition(condition.child, leaves, n))
-    assert isinstance(condition, When)  # noqa: S101 - Condition is a closed union
-    return _when(leaves[condition.applies], evaluate_condition(condition.then, leaves, n))
-
-
-def _magnitude(array: npt.NDArray[np.int64] | npt.NDArray[np.object_]) -> int:
-    """The largest absolute value in an integer array (0 when empty)."""
-    if not len(array):
-        return 0
-    if array.dtype == object:
-        return max(abs(int(v)) for v in array)
-    return int(max(abs(int(array.max())), abs(int(array.min()))))
-
-
-def _compare(  # noqa: PLR0917 - private, on the hot path
-    comparator: Comparator,
-    num: npt.NDArray[np.int64] | npt.NDArray[np.object_],
-    den: npt.NDArray[np.int64] | npt.NDArray[np.object_],
-    t_num: list[int],
-    t_den: list[int],
-    groups: npt.NDArray[np.intp],
-) -> npt.NDArray[np.bool_]:
-    """Exact ``num/den <cmp> t_num[g]/t_den[g]`` by cross-multiplication (denominators > 0).
-
-    int64 is used when no product can overflow; otherwise Python integers.
+    Compare arrays with ``CODES[Outcome.MET]`` and so on; the numbers are stable:
+    NOT_MET 0, MET 1, UNKNOWN 2, NOT_APPLICABLE 3.
     """
-    bound = max(_magnitude(num), _magnitude(den), *map(abs, t_num), *t_den)
-    dtype: type = np.int64 if bound * bound < _SAFE else object
-    tn: npt.NDArray[Any] = np.asarray(t_num, dtype=dtype)[groups]
-    td: npt.NDArray[Any] = np.asarray(t_den, dtype=dtype)[groups]
-    left = num.astype(dtype, copy=False) * td
-    right = tn * den.astype(dtype, copy=False)
-    result = {
-        Comparator.GE: left >= right,
-        Comparator.LE: left <= right,
-        Comparator.GT: left > right,
-        Comparator.LT: left < right,
-        Comparator.EQ: left == right,
-    }[comparator]
-    return np.asarray(result, dtype=bool)
 
-
-def _leaf(
-    indicator: Indicator,
-    column: Column | None,
-    groups: npt.NDArray[np.intp],
-    thresholds: Sequence[Threshold | None],
-    n: int,
-) -> Codes:
-    """Outcome codes of one indicator for every row (``thresholds`` per selection group)."""
-    t_num: list[int] = []
-    t_den: list[int] = []
-    known: list[bool] = []
-    for threshold in thresholds:
-        value = threshold.value if threshold is not None else None
-        exact = Fraction(int(value)) if isinstance(value, bool) else value
-        t_num.append(exact.numerator if exact is not None else 0)
-        t_den.append(exact.denominator if exact is not None else 1)
-        known.append(exact is not None)
-    out = np.full(n, UNKNOWN, dtype=np.int8)
-    if column is None:
-        return out
-    decidable = column.present & np.asarray(known, dtype=bool)[groups]
-    if not decidable.any():
-        return out
-    rows = np.flatnonzero(decidable)
-    holds = _compare(
-        indicator.comparator, column.num[rows], column.den[rows], t_num, t_den, groups[rows]
+    __slots__ = ()
+    _CODES = MappingProxyType(
+        {Outcome.NOT_MET: 0, Outcome.MET: 1, Outcome.UNKNOWN: 2, Outcome.NOT_APPLICABLE: 3}
     )
-    out[rows] = np.where(holds, MET, NOT_MET)
-    return out
+
+    def __getitem__(self, outcome: Outcome) -> int:
+        return self._CODES[outcome]
+
+    def __iter__(self) -> Iterator[Outcome]:
+        return iter(self._CODES)
+
+    def __len__(self) -> int:
+        return len(self._CODES)
+
+    def __repr__(self) -> str:
+        return f"CODES({dict(self._CODES)!r})"
 
 
-def _rung(
-    ladder: Ladder,
-    edition: RuleSet,
-    observations: Observations,
-    groups: npt.NDArray[np.intp],
-    selections: Sequence[Selection],
-) -> tuple[Codes, dict[str, Codes]]:
-    """The edition's own outcome codes and its criteria's codes."""
-    n = len(observations)
-    resolved = [ladder.thresholds(edition, s) for s in selections]
-    leaves = {
-        i.key: _leaf(i, observations.columns.get(i.key), groups, [r[i.key] for r in resolved], n)
-        for i in ladder.indicators(edition)
-    }
-    criteria = {c.code: evaluate_condition(c.condition, leaves, n) for c in edition.criteria}
-    return _and(list(criteria.values()), n), criteria
+CODES: Mapping[Outcome, int] = _OutcomeCodes()
+"""The ``int8`` code of each outcome in batch arrays (read-only)."""
+_OUTCOMES = {v: k for k, v in CODES.items()}
+
+
+def _selection_tuple(value: Iterable[Selection]) -> tuple[Selection, ...]:
+    return tuple(value)
+
+
+def _row_index(value: npt.ArrayLike) -> npt.NDArray[np.intp]:
+    return read_only(np.asarray(value, dtype=np.intp).reshape(-1))
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class SelectionGroups:
+    """The threshold selection of every row, as distinct selections and a row index.
+
+    Attributes:
+        selections: The distinct selections.
+        index: For each row, the position of its selection (read-only).
+
+    .. versionadded:: 0.2.0
+    """
+
+    selections: tuple[Selection, ...] = attrs.field(converter=_selection_tuple)
+    index: npt.NDArray[np.intp] = attrs.field(converter=_row_index)
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def rows(self) -> tuple[Selection, ...]:
+        """The selection of each row."""
+        return tuple(self.selections[i] for i in self.index.tolist())
+
+
+def group_selections(selections: Sequence[Selection] | SelectionGroups) -> SelectionGroups:
+    """Distinct selections and a row index (rows passed as one list of selections).
+
+    ``selections()`` hands out one object per distinct selection, so rows are
+    grouped by identity first, then equal selections merged.
+    """
+    if isinstance(selections, SelectionGroups):
+        return selections
+    by_id: dict[int, int] = {}
+    by_value: dict[Selection, int] = {}
+    unique: list[Selection] = []
+    index: list[int] = []
+    for s in selections:
+        group = by_id.get(id(s))
+        if group is None:
+            group = by_value.get(s)
+            if group is None:
+                group = by_value[s] = len(unique)
+                unique.append(s)
+            by_id[id(s)] = group
+        index.append(group)
+    return SelectionGroups(selections=unique, index=np.asarray(index, dtype=np.intp))
+
+
+def _read_only_masks(masks: Masks) -> Masks:
+    return Masks(
+        known=frozen(masks.known),
+        met=frozen(masks.met),
+        na=None if masks.na is None else frozen(masks.na),
+    )
+
+
+def _take(masks: Masks, index: npt.NDArray[np.intp]) -> Masks:
+    return Masks(
+        known=masks.known[index],
+        met=masks.met[index],
+        na=None if masks.na is None else masks.na[index],
+    )
 
 
 @attrs.frozen(kw_only=True, eq=False)
 class BatchResult:
     """Tiers and criterion outcomes for every row of an :class:`Observations`.
 
-    Arrays are aligned with ``observations`` rows. Full explanations are
-    built lazily, on the scalar path, for the units asked about.
+    Arrays are aligned with ``observations`` rows and read-only; mappings are
+    read-only. Full explanations are built lazily, on the scalar path, for the
+    units asked about.
 
     Attributes:
         ladder: The editions applied.
         observations: The rows assessed.
-        selections: The threshold selection of each row.
-        rung_outcomes: Per rung, the chained outcome codes (see ``CODES``).
-        criterion_outcomes: Per rung, criterion code → outcome codes.
+        groups: The threshold selection of each row.
         tier_index: Index into ``ladder.tiers`` of the tier reached, -1 for
             *not yet*, -2 when unknown.
         tier_at_least_index: Like ``tier_index`` but never unknown.
@@ -209,12 +159,14 @@ class BatchResult:
 
     ladder: Ladder
     observations: Observations
-    selections: tuple[Selection, ...]
-    rung_outcomes: tuple[Codes, ...]
-    criterion_outcomes: tuple[dict[str, Codes], ...]
-    tier_index: npt.NDArray[np.int64]
-    tier_at_least_index: npt.NDArray[np.int64]
+    groups: SelectionGroups
+    _rungs: tuple[Masks, ...] = attrs.field(alias="rungs", repr=False)
+    _criteria: tuple[Mapping[str, Masks], ...] = attrs.field(alias="criteria", repr=False)
+    tier_index: npt.NDArray[np.int64] = attrs.field(converter=frozen)
+    tier_at_least_index: npt.NDArray[np.int64] = attrs.field(converter=frozen)
     rules_hash: str = ""
+    # Codes derived from the (read-only) masks on first use; they cannot go stale.
+    _codes: dict[tuple[int, str | None], Codes] = attrs.field(factory=dict, init=False, repr=False)
 
     def __len__(self) -> int:
         return len(self.observations)
@@ -223,6 +175,42 @@ class BatchResult:
     def codes(self) -> tuple[str, ...]:
         """The unit code of each row."""
         return self.observations.codes
+
+    @property
+    def selections(self) -> tuple[Selection, ...]:
+        """The threshold selection of each row."""
+        return self.groups.rows()
+
+    def _code_array(self, rung: int, criterion: str | None) -> Codes:
+        key = (rung, criterion)
+        found = self._codes.get(key)
+        if found is None:
+            masks = self._rungs[rung] if criterion is None else self._criteria[rung][criterion]
+            found = self._codes[key] = masks.codes()
+        return found
+
+    @property
+    def rung_outcomes(self) -> tuple[Codes, ...]:
+        """Per rung, the chained outcome codes (see ``CODES``), read-only."""
+        return tuple(self._code_array(r, None) for r in range(len(self._rungs)))
+
+    @property
+    def criterion_outcomes(self) -> tuple[Mapping[str, Codes], ...]:
+        """Per rung, criterion code → outcome codes (read-only mappings of read-only arrays)."""
+        return tuple(
+            MappingProxyType({code: self._code_array(r, code) for code in criteria})
+            for r, criteria in enumerate(self._criteria)
+        )
+
+    def met(self, rung: int = 0, criterion: str | None = None) -> npt.NDArray[np.bool_]:
+        """Rows whose rung (or one of its criteria) is MET (read-only)."""
+        masks = self._rungs[rung] if criterion is None else self._criteria[rung][criterion]
+        return masks.met
+
+    def known(self, rung: int = 0, criterion: str | None = None) -> npt.NDArray[np.bool_]:
+        """Rows whose rung (or criterion) outcome is MET or NOT_MET (read-only)."""
+        masks = self._rungs[rung] if criterion is None else self._criteria[rung][criterion]
+        return masks.known
 
     def tiers(self) -> list[Tier | None]:
         """The tier of each row (``None`` when unknown)."""
@@ -239,18 +227,19 @@ class BatchResult:
 
     def outcomes(self, rung: int = 0) -> list[Outcome]:
         """Outcome of each row at a rung (0: the lowest, the NTM standard)."""
-        return [_OUTCOMES[int(c)] for c in self.rung_outcomes[rung]]
+        return [_OUTCOMES[c] for c in self._code_array(rung, None).tolist()]
 
     def criterion_outcomes_of(self, row: int, rung: int = 0) -> dict[str, Outcome]:
         """Criterion code → outcome of one row at a rung."""
-        return {code: _OUTCOMES[int(a[row])] for code, a in self.criterion_outcomes[rung].items()}
+        return {
+            code: _OUTCOMES[int(self._code_array(rung, code)[row])] for code in self._criteria[rung]
+        }
 
     def criteria_met(self, rung: int = 0) -> npt.NDArray[np.int64]:
         """How many criteria of a rung each row meets."""
-        arrays = list(self.criterion_outcomes[rung].values())
-        if not arrays:
-            return np.zeros(len(self), dtype=np.int64)
-        counts: npt.NDArray[np.int64] = (np.stack(arrays) == MET).sum(axis=0).astype(np.int64)
+        counts = np.zeros(len(self), dtype=np.int64)
+        for masks in self._criteria[rung].values():
+            counts += masks.met
         return counts
 
     def take(self, rows: Sequence[int] | npt.NDArray[np.intp]) -> BatchResult:
@@ -259,14 +248,24 @@ class BatchResult:
         return BatchResult(
             ladder=self.ladder,
             observations=self.observations.select(index),
-            selections=tuple(self.selections[i] for i in index.tolist()),
-            rung_outcomes=tuple(a[index] for a in self.rung_outcomes),
-            criterion_outcomes=tuple(
-                {k: a[index] for k, a in c.items()} for c in self.criterion_outcomes
+            groups=SelectionGroups(
+                selections=self.groups.selections, index=self.groups.index[index]
+            ),
+            rungs=tuple(_read_only_masks(_take(m, index)) for m in self._rungs),
+            criteria=tuple(
+                MappingProxyType({k: _read_only_masks(_take(m, index)) for k, m in c.items()})
+                for c in self._criteria
             ),
             tier_index=self.tier_index[index],
             tier_at_least_index=self.tier_at_least_index[index],
             rules_hash=self.rules_hash,
+        )
+
+    def explain_row(self, row: int) -> Assessment:
+        """The full assessment of one row (built now, on the scalar path)."""
+        selection = self.groups.selections[int(self.groups.index[row])]
+        return assess_row(
+            self.ladder, self.observations, row, selection, rules_hash=self.rules_hash
         )
 
     def explain(self, code: str, period: int | None = None) -> Assessment:
@@ -275,72 +274,49 @@ class BatchResult:
         Raises:
             KeyError: If the unit is not among the rows.
         """
-        row = self.observations.row_of(code, period)
-        return assess_row(
-            self.ladder, self.observations, row, self.selections[row], rules_hash=self.rules_hash
-        )
+        return self.explain_row(self.observations.row_of(code, period))
 
     def assessments(self) -> list[Assessment]:
         """Every row's full assessment (slow: one scalar evaluation per row)."""
-        return [
-            assess_row(
-                self.ladder,
-                self.observations,
-                row,
-                self.selections[row],
-                rules_hash=self.rules_hash,
-            )
-            for row in range(len(self))
-        ]
+        return [self.explain_row(row) for row in range(len(self))]
 
 
 def evaluate_batch(
     ladder: Ladder,
     observations: Observations,
-    selections: Sequence[Selection],
+    selections: Sequence[Selection] | SelectionGroups,
     *,
     rules_hash: str = "",
 ) -> BatchResult:
-    """Decide every row's tier on the batch path."""
+    """Decide every row's tier on the batch path.
+
+    ``selections`` is the selection of each row, or (faster for many rows)
+    a :class:`SelectionGroups`.
+    """
     n = len(observations)
-    # selections() hands out one object per distinct selection: group by identity
-    # (cheap), keeping one representative per group.
-    distinct: dict[int, int] = {}
-    unique: list[Selection] = []
-    codes = []
-    for s in selections:
-        group = distinct.get(id(s))
-        if group is None:
-            group = distinct[id(s)] = len(unique)
-            unique.append(s)
-        codes.append(group)
-    groups = np.asarray(codes, dtype=np.intp).reshape(n)
-    rung_outcomes: list[Codes] = []
-    criterion_outcomes: list[dict[str, Codes]] = []
-    below = np.full(n, MET, dtype=np.int8)
-    for edition in ladder.rungs:
-        own, criteria = _rung(ladder, edition, observations, groups, unique)
-        below = _and([below, own], n)
-        rung_outcomes.append(below)
-        criterion_outcomes.append(criteria)
-    met_count = np.zeros(n, dtype=np.int64)
+    groups = group_selections(selections)
+    if len(groups) != n:
+        msg = f"{len(groups)} selections for {n} rows"
+        raise ValueError(msg)
+    plan = compile_plan(ladder, groups.selections)
+    rungs, criteria = plan.run(observations, groups.index)
     still = np.ones(n, dtype=bool)
-    for outcome in rung_outcomes:
-        still &= outcome == MET
+    met_count = np.zeros(n, dtype=np.int64)
+    unknown_next = np.zeros(n, dtype=bool)
+    for masks in rungs:
+        unknown_next |= still & ~masks.known
+        still &= masks.met
         met_count += still
     at_least = met_count - 1
-    tier_index = at_least.copy()
-    m = len(rung_outcomes)
-    if m:
-        nxt = np.minimum(met_count, m - 1)
-        next_codes = np.stack(rung_outcomes)[nxt, np.arange(n)]
-        tier_index = np.where((met_count < m) & (next_codes == UNKNOWN), -2, at_least)
+    tier_index = np.where(unknown_next, -2, at_least)
     return BatchResult(
         ladder=ladder,
         observations=observations,
-        selections=tuple(selections),
-        rung_outcomes=tuple(rung_outcomes),
-        criterion_outcomes=tuple(criterion_outcomes),
+        groups=groups,
+        rungs=tuple(_read_only_masks(m) for m in rungs),
+        criteria=tuple(
+            MappingProxyType({k: _read_only_masks(m) for k, m in c.items()}) for c in criteria
+        ),
         tier_index=tier_index,
         tier_at_least_index=at_least,
         rules_hash=rules_hash,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import hashlib
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 
 import attrs
 
@@ -42,35 +44,52 @@ class Ladder:
     rungs: tuple[RuleSet, ...] = attrs.field(converter=_editions)
     recognition: RuleSet | None = None
     scope: str = "vn"
-    # Memo of resolved thresholds per (edition, selection): the ladder itself never changes.
-    _memo: dict[tuple[str, Selection], dict[str, Threshold | None]] = attrs.field(
+    # Memos of pure functions of the (immutable) editions, never handed out
+    # mutable: callers get tuples and read-only mappings, so nothing can poison them.
+    # Keyed by id() for speed, each entry keeps its edition and is used only for that very object.
+    _memo: dict[tuple[int, Selection], tuple[RuleSet, Mapping[str, Threshold | None]]] = (
+        attrs.field(factory=dict, init=False, eq=False, repr=False, hash=False)
+    )
+    _lists: dict[int, tuple[RuleSet, tuple[Indicator, ...]]] = attrs.field(
         factory=dict, init=False, eq=False, repr=False, hash=False
     )
-    _lists: dict[tuple[str, None], list[Indicator]] = attrs.field(
-        factory=dict, init=False, eq=False, repr=False, hash=False
-    )
+    _hash: list[str] = attrs.field(factory=list, init=False, eq=False, repr=False, hash=False)
 
-    def indicators(self, edition: RuleSet) -> list[Indicator]:
+    def indicators(self, edition: RuleSet) -> tuple[Indicator, ...]:
         """The edition's indicators in legal order (computed once per edition)."""
-        memo_key = (edition.id, None)
-        found = self._lists.get(memo_key)
-        if found is None:
-            found = [i for _, i in edition.indicators()]
-            self._lists[memo_key] = found
-        return found
+        entry = self._lists.get(id(edition))
+        if entry is None or entry[0] is not edition:
+            entry = self._lists[id(edition)] = (edition, tuple(i for _, i in edition.indicators()))
+        return entry[1]
 
-    def thresholds(self, edition: RuleSet, selection: Selection) -> dict[str, Threshold | None]:
+    def thresholds(self, edition: RuleSet, selection: Selection) -> Mapping[str, Threshold | None]:
         """Indicator key → the threshold of ``edition`` that applies to ``selection``.
 
-        Region overrides (special commune kinds) are applied first.
+        Region overrides (special commune kinds) are applied first. The mapping
+        is read-only.
         """
-        memo_key = (edition.id, selection)
-        found = self._memo.get(memo_key)
-        if found is None:
+        memo_key = (id(edition), selection)
+        entry = self._memo.get(memo_key)
+        if entry is None or entry[0] is not edition:
             effective = edition.effective_selection(selection)
-            found = {i.key: i.threshold_for(effective) for _, i in edition.indicators()}
-            self._memo[memo_key] = found
-        return found
+            found = MappingProxyType(
+                {i.key: i.threshold_for(effective) for _, i in edition.indicators()}
+            )
+            entry = self._memo[memo_key] = (edition, found)
+        return entry[1]
+
+    @property
+    def content_hash(self) -> str:
+        """A SHA-256 of every edition of the ladder, thresholds included.
+
+        Two ladders with equal hashes decide alike; compiled plans are cached under it.
+        """
+        if not self._hash:
+            digest = hashlib.sha256()
+            for edition in (*self.rungs, self.recognition):
+                digest.update(repr(edition).encode("utf-8"))
+            self._hash.append("sha256:" + digest.hexdigest())
+        return self._hash[0]
 
     @classmethod
     def for_level(

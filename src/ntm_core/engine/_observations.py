@@ -1,14 +1,17 @@
 """Observations: exact, columnar indicator values for many units.
 
-Every numeric value is kept as an exact fraction split into two integer
-arrays, ``num`` and ``den`` (``den > 0``), so both evaluators compare at
-thresholds without rounding: ``45000001 đồng`` stays one đồng above
-``45 triệu``. Yes/no values are ``num`` 1 or 0 with ``den`` 1. A value that
-was not observed has ``present`` False and is never a default zero.
+Every numeric column is kept as *scaled integers*: one integer numerator per
+row over a common denominator for the column (``45000001 đồng`` is
+45000001/1 million VND; ``85.5 %`` is 855/10), so both evaluators compare at
+thresholds without rounding. A column whose values share no denominator
+small enough keeps exact per-row fractions instead. Yes/no values are
+booleans. A value that was not observed has ``present`` False and is never a
+default zero. Arrays are read-only.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from types import MappingProxyType
@@ -31,38 +34,197 @@ Value = Fraction | bool
 ATTRIBUTES = ("name", "level", "region", "group", "commune_kind", "parent_code")
 """Unit attributes the rules read, beside the observations."""
 
-_INT64_SAFE = 2**62
+SCALED_LIMIT = 2**62
+"""Scaled numerators stay strictly inside ``±SCALED_LIMIT`` (bounds derived from them fit int64)."""
+
+_INT32 = np.iinfo(np.int32)
+
+
+def read_only(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """``array`` made read-only, copied first unless it already owns its memory alone.
+
+    A view or an array someone else may hold is copied, so no outside write
+    can reach the value that keeps it.
+    """
+    if array.flags.writeable or array.base is not None:
+        array = np.array(array, copy=True)
+    array.flags.writeable = False
+    return array
+
+
+def frozen(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """A fresh array this library just made, marked read-only in place (no copy)."""
+    if array.base is not None:
+        return read_only(array)
+    array.flags.writeable = False
+    return array
 
 
 def _as_int_array(values: Sequence[int]) -> IntArray:
     """int64 when every value fits comfortably, else exact Python ints (object dtype)."""
-    if all(-_INT64_SAFE < v < _INT64_SAFE for v in values):
+    if all(-SCALED_LIMIT < v < SCALED_LIMIT for v in values):
         return np.asarray(values, dtype=np.int64).reshape(len(values))
     return np.asarray(values, dtype=object).reshape(len(values))
 
 
-@attrs.frozen(kw_only=True, eq=False)
+def _narrow(values: npt.NDArray[np.int64]) -> npt.NDArray[np.int32] | npt.NDArray[np.int64]:
+    """int32 when every value fits (half the memory and bandwidth), else int64."""
+    if not len(values) or (_INT32.min < values.min() and values.max() < _INT32.max):
+        return values.astype(np.int32)
+    return values
+
+
+def _common_scale(
+    num: IntArray, den: IntArray, present: npt.NDArray[np.bool_]
+) -> tuple[npt.NDArray[np.int64] | None, int]:
+    """``(scaled, scale)`` with ``num/den == scaled/scale`` on present rows, or ``(None, 0)``.
+
+    ``scale`` is the least common multiple of the present denominators; the
+    scaled numerators must stay inside ``±SCALED_LIMIT``.
+    """
+    if num.dtype != np.int64 or den.dtype != np.int64:
+        return None, 0
+    dens = np.unique(den[present]).tolist() if len(den) else []
+    scale = 1
+    for d in dens:
+        scale = scale * d // math.gcd(scale, d)
+        if scale >= SCALED_LIMIT:
+            return None, 0
+    factor = np.where(present, scale // np.where(present, den, 1), 0)
+    limit = (SCALED_LIMIT - 1) // np.maximum(factor, 1)
+    if (np.abs(num) > limit).any():
+        return None, 0
+    scaled: npt.NDArray[np.int64] = num * factor
+    return scaled, scale
+
+
+@attrs.frozen(kw_only=True, eq=False, init=False)
 class Column:
     """The values of one indicator for every row of an :class:`Observations`.
+
+    Numbers are stored as *scaled integers*: one int64 (int32 when it fits)
+    numerator per row over one common denominator, ``scale``, for the whole
+    column, so comparing a row with a threshold is one integer comparison.
+    Yes/no values are a boolean array with ``scale`` 1. A column whose values
+    have no common denominator small enough keeps exact per-row fractions
+    (``num``/``den``, Python ints where needed) and is compared exactly.
+
+    Every array is read-only, and the column owns it: writing into
+    ``column.present`` or ``column.scaled`` raises ``ValueError``.
+
+    Build one with :meth:`from_scaled` (vectorised readers: an integer array,
+    one denominator, a presence mask, no per-value Python), :meth:`from_values`
+    (exact values) or ``Column(key=, kind=, num=, den=, present=)`` (per-row
+    numerators and denominators, any common denominator chosen here).
+
+    >>> import numpy as np
+    >>> from ntm_core.rules import IndicatorKind
+    >>> c = Column.from_scaled("clean_water_share", IndicatorKind.RATIO,
+    ...     np.array([855, 900, 0]), scale=10, present=np.array([True, True, False]))
+    >>> c.value(0), c.value(2), c.scale
+    (Fraction(171, 2), None, 10)
+    >>> c.scaled[0] = 1
+    Traceback (most recent call last):
+    ...
+    ValueError: assignment destination is read-only
 
     Attributes:
         key: The indicator key.
         kind: Numeric, ratio (percent) or yes/no.
-        num: Numerators (int64, or object for values too large for int64).
-        den: Positive denominators, same dtype rules as ``num``.
         present: Whether the value was observed.
+        scaled: Numerators over ``scale`` (bool for yes/no), or ``None`` for a
+            column kept as exact fractions.
+        scale: The common denominator (0 when ``scaled`` is ``None``).
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       Scaled-integer storage; arrays are read-only.
     """
 
     key: str
     kind: IndicatorKind
-    num: IntArray
-    den: IntArray
     present: npt.NDArray[np.bool_]
-    # Python-list views of the arrays, built on first scalar access (indexing a
-    # list is much cheaper than converting numpy scalars one at a time).
-    _lists: list[list[Any]] = attrs.field(factory=list, init=False, eq=False, repr=False)
+    scaled: npt.NDArray[Any] | None
+    scale: int
+    _exact: tuple[IntArray, IntArray] | None = attrs.field(alias="exact", repr=False)
+
+    def __init__(
+        self,
+        *,
+        key: str,
+        kind: IndicatorKind,
+        present: npt.NDArray[np.bool_],
+        num: IntArray | None = None,
+        den: IntArray | None = None,
+        scaled: npt.NDArray[Any] | None = None,
+        scale: int = 0,
+        exact: tuple[IntArray, IntArray] | None = None,
+    ) -> None:
+        present = read_only(np.asarray(present, dtype=bool).reshape(-1))
+        n = len(present)
+        if scaled is None and exact is None:
+            if num is None or den is None:
+                msg = f"column {key!r}: give num and den, or scaled and scale"
+                raise TypeError(msg)
+            nums: IntArray = num
+            dens: IntArray = den
+            if len(nums) != n or len(dens) != n:
+                msg = f"column {key!r}: {len(nums)} numerators, {len(dens)} denominators, {n} rows"
+                raise ValueError(msg)
+            if kind is IndicatorKind.BOOLEAN and nums.dtype != object:
+                scaled, scale = (nums != 0) & present, 1
+            else:
+                scaled, scale = _common_scale(nums, dens, present)
+                if scaled is None:
+                    exact = (read_only(nums), read_only(dens))
+                else:
+                    scaled = _narrow(scaled)
+        if scaled is not None:
+            scaled = read_only(np.asarray(scaled).reshape(-1))
+            if len(scaled) != n:
+                msg = f"column {key!r}: {len(scaled)} values for {n} rows"
+                raise ValueError(msg)
+            exact = None
+        elif exact is not None:
+            exact, scale = (read_only(np.asarray(exact[0])), read_only(np.asarray(exact[1]))), 0
+        self.__attrs_init__(
+            key=key, kind=kind, present=present, scaled=scaled, scale=scale, exact=exact
+        )
+
+    @classmethod
+    def from_scaled(
+        cls,
+        key: str,
+        kind: IndicatorKind,
+        numerators: npt.ArrayLike,
+        *,
+        scale: int,
+        present: npt.ArrayLike,
+    ) -> Column:
+        """A column of ``numerators / scale`` (one denominator for every row).
+
+        This is the constructor for vectorised readers: ``85.5`` and ``90``
+        read as decimals with one digit are ``[855, 900]`` over ``scale=10``.
+        Values of absent rows are ignored. Yes/no columns take 0/1 (or bool)
+        with ``scale=1``. Nothing is done per value in Python.
+
+        Raises:
+            ValueError: If ``scale`` is not positive, the arrays differ in
+                length, or a numerator is outside ``±2**62`` (use the
+                ``num``/``den`` constructor, which keeps such values exact).
+        """
+        values = np.asarray(numerators)
+        if scale <= 0:
+            msg = f"column {key!r}: scale must be positive, got {scale!r}"
+            raise ValueError(msg)
+        mask = np.asarray(present, dtype=bool).reshape(-1)
+        if kind is IndicatorKind.BOOLEAN:
+            return cls(key=key, kind=kind, present=mask, scaled=(values != 0) & mask, scale=1)
+        values = np.where(mask, values, 0).astype(np.int64)
+        if len(values) and not (values.min() > -SCALED_LIMIT and values.max() < SCALED_LIMIT):
+            msg = f"column {key!r}: numerators must stay inside ±2**62"
+            raise ValueError(msg)
+        return cls(key=key, kind=kind, present=mask, scaled=_narrow(values), scale=scale)
 
     @classmethod
     def from_values(cls, key: str, kind: IndicatorKind, values: Sequence[Value | None]) -> Column:
@@ -94,21 +256,55 @@ class Column:
     def __len__(self) -> int:
         return len(self.present)
 
+    @property
+    def num(self) -> IntArray:
+        """Numerators in lowest terms (int64, or Python ints when too large); 0 where absent."""
+        if self._exact is not None:
+            return self._exact[0]
+        assert self.scaled is not None  # noqa: S101 - one of the two is always set
+        values = self.scaled.astype(np.int64)
+        if self.kind is IndicatorKind.BOOLEAN:
+            return read_only(values)
+        return read_only(values // np.gcd(values, self.scale))
+
+    @property
+    def den(self) -> IntArray:
+        """Positive denominators in lowest terms, aligned with :attr:`num`."""
+        if self._exact is not None:
+            return self._exact[1]
+        assert self.scaled is not None  # noqa: S101 - one of the two is always set
+        if self.kind is IndicatorKind.BOOLEAN:
+            return read_only(np.ones(len(self), dtype=np.int64))
+        return read_only(self.scale // np.gcd(self.scaled.astype(np.int64), self.scale))
+
     def value(self, row: int) -> Value | None:
         """The exact value in ``row``, or ``None`` if it was not observed."""
-        if not self._lists:
-            self._lists.extend((self.num.tolist(), self.den.tolist(), self.present.tolist()))
-        num, den, present = self._lists
-        if not present[row]:
+        if not self.present[row]:
             return None
+        if self._exact is not None:
+            return Fraction(int(self._exact[0][row]), int(self._exact[1][row]))
+        assert self.scaled is not None  # noqa: S101 - one of the two is always set
         if self.kind is IndicatorKind.BOOLEAN:
-            return bool(num[row])
-        return Fraction(num[row], den[row])
+            return bool(self.scaled[row])
+        return Fraction(int(self.scaled[row]), self.scale)
 
     def take(self, rows: npt.NDArray[np.intp]) -> Column:
         """A column of the given rows only."""
-        return attrs.evolve(
-            self, num=self.num[rows], den=self.den[rows], present=self.present[rows]
+        if self._exact is not None:
+            num, den = self._exact
+            return Column(
+                key=self.key,
+                kind=self.kind,
+                present=self.present[rows],
+                exact=(num[rows], den[rows]),
+            )
+        assert self.scaled is not None  # noqa: S101 - one of the two is always set
+        return Column(
+            key=self.key,
+            kind=self.kind,
+            present=self.present[rows],
+            scaled=self.scaled[rows],
+            scale=self.scale,
         )
 
 

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from ntm_core._core.vocabulary import Outcome, Tier
 from ntm_core.engine._assessment import Assessment, CheckResult, CriterionResult, RungResult
-from ntm_core.engine._ladder import Ladder
+from ntm_core.engine._ladder import Ladder, selections
 from ntm_core.engine._observations import Observations, Value
 from ntm_core.rules._conditions import AllOf, Check
 from ntm_core.rules._model import Indicator, RuleSet, Selection, Threshold
 
-__all__ = ["assess_row", "check", "evaluate_rung", "tier_from_rungs"]
+__all__ = ["assess_row", "check", "evaluate_rung", "explain_row", "tier_from_rungs"]
 
 
 def check(indicator: Indicator, observed: Value | None, threshold: Threshold | None) -> CheckResult:
@@ -42,7 +42,7 @@ def evaluate_rung(
     thresholds: Mapping[str, Threshold | None],
     *,
     below: Outcome = Outcome.MET,
-    indicators: list[Indicator] | None = None,
+    indicators: Sequence[Indicator] | None = None,
 ) -> RungResult:
     """Evaluate one edition for one unit; ``below`` is the outcome of the rung below.
 
@@ -85,6 +85,35 @@ def tier_from_rungs(outcomes: list[Outcome], tiers: tuple[Tier, ...]) -> tuple[T
     if met < len(outcomes) and outcomes[met] is Outcome.UNKNOWN:
         return None, at_least
     return at_least, at_least
+
+
+def explain_row(
+    ladder: Ladder,
+    observations: Observations,
+    row: int,
+    *,
+    selection: Selection | None = None,
+    rules_hash: str = "",
+) -> Assessment:
+    """The full, explained assessment of one row of ``observations`` (the scalar path).
+
+    Args:
+        ladder: The editions to apply.
+        observations: The rows.
+        row: The row to explain.
+        selection: The row's threshold selection; read from its attributes by default.
+        rules_hash: The rules' content hash, recorded in the assessment.
+
+    Raises:
+        ExceptionGroup: Of :class:`~ntm_core.exceptions.InputError` when the
+            row's region or group cannot be read (only without ``selection``).
+
+    .. versionadded:: 0.2.0
+    """
+    if selection is None:
+        one = observations.select([row])
+        return assess_row(ladder, one, 0, selections(one)[0], rules_hash=rules_hash)
+    return assess_row(ladder, observations, row, selection, rules_hash=rules_hash)
 
 
 def assess_row(

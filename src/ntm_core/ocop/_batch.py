@@ -21,18 +21,18 @@ import numpy.typing as npt
 
 from ntm_core._core.numbers import json_number
 from ntm_core.exceptions import InputError, InputErrors
-from ntm_core.ocop._model import (
+from ntm_core.ocop._product import CertifyingLevel, OcopProduct
+from ntm_core.ocop._rating import (
     RULESET_KEY,
-    CertifyingLevel,
-    OcopProduct,
     OcopRating,
     check_product,
     edition_for,
+    group_code,
     scheme_of,
 )
 from ntm_core.rules import Rulebook, RuleSet
 
-__all__ = ["OcopBatch", "OcopTable", "add_months_array", "rate_many"]
+__all__ = ["OcopBatch", "OcopTable", "add_months_array", "day_of", "rate_many"]
 
 _EPOCH = dt.date(1970, 1, 1).toordinal()
 _NAT = np.iinfo(np.int64).min  # the int64 pattern of NaT
@@ -49,7 +49,8 @@ def _days(ordinals: Sequence[int]) -> Days:
     return np.asarray(ordinals, dtype=np.int64).astype("datetime64[D]")
 
 
-def _day(value: dt.date) -> np.datetime64:
+def day_of(value: dt.date) -> np.datetime64:
+    """``value`` as a ``datetime64[D]`` day, to compare with the date columns."""
     return np.datetime64(value.toordinal() - _EPOCH, "D")
 
 
@@ -200,7 +201,7 @@ class OcopBatch:
 
     def valid_on(self, on: dt.date) -> Bools:
         """Per product, whether it holds a valid certificate on ``on`` (half-open validity)."""
-        day = _day(on)
+        day = day_of(on)
         started = self.certified & (self.valid_from <= day)
         open_end = np.isnat(self.valid_until)
         return started & (open_end | (self.valid_until > day))
@@ -377,6 +378,7 @@ def rate_many(
         table.denominator,
         *(b.min_score.denominator for e in editions for b in scheme_of(e).stars),
     )
+    table = _group_codes(table, editions)
     factor = denominator // table.denominator
     scores = table.scores * factor if factor != 1 else table.scores
     edition_index, bad = _assign(table, scores, editions, denominator)
@@ -412,6 +414,37 @@ def rate_many(
     )
 
 
+def _in_force(day: Days, edition: RuleSet) -> Bools:
+    mask: Bools = day >= day_of(edition.valid_from)
+    if edition.valid_to is not None:
+        mask &= day < day_of(edition.valid_to)
+    return mask
+
+
+def _group_codes(table: OcopTable, editions: Sequence[RuleSet]) -> OcopTable:
+    """``table`` with every group given by name replaced by its code (as :func:`rate` does)."""
+    groups = [str(g) for g in table.groups]
+    changed = False
+    for edition in editions:
+        scheme = scheme_of(edition)
+        rows = np.flatnonzero(_in_force(table.evaluated_on, edition))
+        names = np.unique(table.groups[rows]) if rows.size else ()
+        codes = {str(n): group_code(scheme, str(n)) for n in names if str(n) not in scheme.groups}
+        codes = {n: c for n, c in codes.items() if c is not None}
+        for i in rows if codes else ():
+            code = codes.get(groups[int(i)])
+            if code is not None:
+                groups[int(i)] = code
+                changed = True
+    if not changed:
+        return table
+    products = tuple(
+        p if p.group == g else attrs.evolve(p, group=g)
+        for p, g in zip(table.products, groups, strict=True)
+    )
+    return attrs.evolve(table, products=products, groups=np.array(groups, dtype=np.str_))
+
+
 def _assign(
     table: OcopTable, scores: npt.NDArray[Any], editions: Sequence[RuleSet], denominator: int
 ) -> tuple[npt.NDArray[np.int8], Bools]:
@@ -421,9 +454,7 @@ def _assign(
     edition_index = np.full(n, -1, dtype=np.int8)
     bad = np.zeros(n, dtype=np.bool_)
     for k, edition in enumerate(editions):
-        mask = day >= _day(edition.valid_from)
-        if edition.valid_to is not None:
-            mask &= day < _day(edition.valid_to)
+        mask = _in_force(day, edition)
         edition_index[mask] = k
         scheme = scheme_of(edition)
         maxima = {p.code: p.max * denominator for p in scheme.parts}

@@ -21,7 +21,7 @@ from ntm_core._core.numbers import decimal_text
 from ntm_core._core.tables import decode as _decode
 from ntm_core._core.tables import load_json as _load_json
 from ntm_core.exceptions import DataError, InputError, InputErrors
-from ntm_core.ocop._model import COLUMNS, REQUIRED_COLUMNS, OcopProduct, parse_row
+from ntm_core.ocop._product import COLUMNS, REQUIRED_COLUMNS, OcopProduct, parse_row
 
 __all__ = ["PRODUCTS_SCHEMA", "read_products", "write_products"]
 
@@ -155,7 +155,9 @@ def read_products(path: str | os.PathLike[str]) -> tuple[OcopProduct, ...]:
     one product per row, the columns of :data:`~ntm_core.ocop.COLUMNS` (the
     first eight required); lines starting with ``#`` above the header are
     comments. JSON: a list of objects with those keys, or
-    ``{"products": [...]}``. Product codes must be unique.
+    ``{"products": [...]}``. Product codes must be unique without regard
+    to case (``p1`` below ``P1`` is an error). Each product records the file
+    and row it came from, so a rating error names them.
 
     Raises:
         DataError: The file as a whole cannot be read: unsupported type, not
@@ -178,23 +180,26 @@ def read_products(path: str | os.PathLike[str]) -> tuple[OcopProduct, ...]:
         raise DataError("no data rows below the header", source=source)
     products: list[OcopProduct] = []
     problems: list[InputError] = []
-    first_row: dict[str, int] = {}
+    first_row: dict[str, tuple[int, str]] = {}  # folded code → (row, code as written)
     for number, row, row_problems in records:
         problems.extend(row_problems)
         if row_problems:
             continue
-        product, found = parse_row(row)
+        product, found = parse_row(row, source=source, line=number)
         problems.extend(
             InputError(e.message, source=source, row=number, column=e.column, value=e.value)
             for e in found
         )
         if product is None:
             continue
-        if product.code in first_row:
+        key = product.code.casefold()
+        if key in first_row:
+            row_before, code_before = first_row[key]
+            same = "" if code_before == product.code else f" (as {code_before!r})"
             problems.append(
                 InputError(
                     f"product code {product.code!r} is already used in row "
-                    f"{first_row[product.code]}; codes must be unique",
+                    f"{row_before}{same}; codes must be unique, without regard to case",
                     source=source,
                     row=number,
                     column="code",
@@ -202,7 +207,7 @@ def read_products(path: str | os.PathLike[str]) -> tuple[OcopProduct, ...]:
                 )
             )
             continue
-        first_row[product.code] = number
+        first_row[key] = (number, product.code)
         products.append(product)
     if problems:
         raise InputErrors(f"{source}: {len(problems)} problem(s) in the products", problems)

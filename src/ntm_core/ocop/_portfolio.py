@@ -1,4 +1,4 @@
-"""OCOP portfolio statistics (numpy reductions) and progress against targets given as data.
+"""OCOP portfolio statistics: numpy reductions over rated products on a date.
 
 The public names are re-exported, and documented, by :mod:`ntm_core.ocop`.
 """
@@ -6,11 +6,7 @@ The public names are re-exported, and documented, by :mod:`ntm_core.ocop`.
 from __future__ import annotations
 
 import datetime as dt
-import enum
-import os
-import tomllib
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
@@ -18,32 +14,13 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from ntm_core._core.vocabulary import Citation, Provenance
-from ntm_core.exceptions import DataError, InputError, InputErrors
-from ntm_core.ocop._batch import OcopBatch, _day
-from ntm_core.ocop._model import OcopRating
+from ntm_core.exceptions import InputError
+from ntm_core.ocop._batch import OcopBatch, day_of
+from ntm_core.ocop._rating import OcopRating
+from ntm_core.ocop._render import portfolio_lines
 from ntm_core.rules import Rulebook
 
-__all__ = [
-    "HA_TINH_TARGETS",
-    "TARGETS_SCHEMA",
-    "GroupCount",
-    "OcopProgress",
-    "OcopTarget",
-    "OcopTargets",
-    "Portfolio",
-    "TargetProgress",
-    "TargetScope",
-    "UnitCounts",
-    "portfolio",
-    "progress",
-]
-
-HA_TINH_TARGETS = Path(__file__).parent.parent / "datasets" / "ocop" / "targets-ha-tinh.toml"
-"""The bundled file of Hà Tĩnh's yearly OCOP targets."""
-
-TARGETS_SCHEMA = "ntm_core.ocop-targets/1"
-"""The ``schema`` value of an OCOP targets file."""
+__all__ = ["GroupCount", "Portfolio", "UnitCounts", "portfolio"]
 
 
 def _counts(value: Mapping[int, int]) -> Mapping[int, int]:
@@ -209,49 +186,6 @@ class Portfolio:
         return portfolio_lines(self.to_dict(), lang=lang)
 
 
-def portfolio_lines(data: Mapping[str, Any], *, lang: str = "en") -> list[str]:
-    """The summary of :meth:`Portfolio.to_dict` data (also when read back from JSON)."""
-    vi = lang == "vi"
-    stars = ", ".join(f"{k}★ {v}" for k, v in data["by_stars"].items())
-    years = ", ".join(f"{y}: {v['certified']}" for y, v in data["new_by_year"].items())
-    later = data["evaluated_after"]
-    if vi:
-        after = f" (không tính {later} sản phẩm đánh giá sau ngày này)" if later else ""
-        lines = [
-            f"Sản phẩm OCOP đến ngày {data['on']}: {data['products']} sản phẩm đã đánh giá{after}",
-            (
-                f"  hạng sao: {stars}; chưa xếp hạng {data['unrated']}; "
-                f"tiềm năng 5 sao {data['five_star_candidates']}"
-            ),
-            (
-                f"  chứng nhận: {data['certified']} sản phẩm, còn hiệu lực {data['valid']}, "
-                f"hết hiệu lực {data['expired']}, chờ quyết định {data['pending']}"
-            ),
-            f"  chứng nhận mới theo năm đánh giá: {years or '-'}",
-        ]
-        if data["provisional"]:
-            lines.append(
-                f"  {data['provisional']} kết quả tạm tính (dữ liệu quy tắc chưa được kiểm chứng)"
-            )
-        return lines
-    after = f" ({later} evaluated later, not counted)" if later else ""
-    lines = [
-        f"OCOP portfolio on {data['on']}: {data['products']} products rated{after}",
-        (
-            f"  stars: {stars}; unrated {data['unrated']}; "
-            f"5-star candidates {data['five_star_candidates']}"
-        ),
-        (
-            f"  certificates: {data['certified']} certified, {data['valid']} valid, "
-            f"{data['expired']} expired, {data['pending']} pending"
-        ),
-        f"  newly certified by evaluation year: {years or '-'}",
-    ]
-    if data["provisional"]:
-        lines.append(f"  {data['provisional']} ratings provisional (rule data not verified)")
-    return lines
-
-
 def _bincount(keys: npt.NDArray[Any], size: int) -> npt.NDArray[np.intp]:
     return np.bincount(keys, minlength=size) if keys.size else np.zeros(size, dtype=np.intp)
 
@@ -299,7 +233,7 @@ def portfolio(
         if isinstance(ratings, OcopBatch)
         else OcopBatch.from_ratings(list(ratings), rulebook=rulebook)
     )
-    day = _day(on)
+    day = day_of(on)
     table = batch.table
     counted = table.evaluated_on <= day
     size = max(batch.star_levels, default=0) + 1
@@ -406,320 +340,3 @@ def _unit_counts(
         )
         for i, unit in enumerate(units)
     }
-
-
-# ---------------------------------------------------------------- targets
-
-
-class TargetScope(enum.Enum):
-    """What a target counts.
-
-    ``NEW``: products certified with an evaluation in the target year (the
-    yearly increment, as in "95 more products certified in 2021").
-    ``HELD``: products holding a valid certificate on the date.
-
-    .. versionadded:: 0.1.0
-    """
-
-    NEW = "new"
-    HELD = "held"
-
-
-@attrs.frozen(kw_only=True)
-class OcopTarget:
-    """One OCOP target: at least ``minimum`` products, of exactly ``stars`` stars if set.
-
-    Attributes:
-        key: A stable key (``certified_new``).
-        minimum: The least number of products.
-        scope: New in the year, or held on the date.
-        stars: Count only products with exactly these stars; ``None`` counts
-            every certified product.
-        aspiration: A "strive for" (*phấn đấu*) goal rather than a firm minimum.
-        label_vi: The target in Vietnamese.
-        label_en: The target in English.
-
-    .. versionadded:: 0.1.0
-    """
-
-    key: str
-    minimum: int
-    scope: TargetScope
-    label_vi: str
-    label_en: str
-    stars: int | None = None
-    aspiration: bool = False
-
-
-def _targets(value: Iterable[OcopTarget]) -> tuple[OcopTarget, ...]:
-    return tuple(value)
-
-
-@attrs.frozen(kw_only=True)
-class OcopTargets:
-    """A unit's OCOP targets for one year, with the instrument that sets them.
-
-    >>> t = OcopTargets.bundled(year=2022)
-    >>> t.unit_name, [(x.key, x.minimum) for x in t.targets]
-    ('Tỉnh Hà Tĩnh', [('certified_new', 50), ('four_star_new', 5), ('five_star', 1)])
-
-    .. versionadded:: 0.1.0
-    """
-
-    unit_code: str
-    unit_name: str
-    year: int
-    targets: tuple[OcopTarget, ...] = attrs.field(converter=_targets)
-    citation: Citation
-    provenance: Provenance
-    quote: str | None = None
-    source: str | None = None
-    note: str | None = None
-
-    @classmethod
-    def read_all(cls, path: str | os.PathLike[str]) -> tuple[OcopTargets, ...]:
-        """Every yearly target set of a targets TOML file, by year.
-
-        Raises:
-            DataError: The file cannot be read or is not a targets file.
-            ExceptionGroup: Of :class:`~ntm_core.exceptions.DataError`, every
-                problem of the target sets.
-        """
-        source = str(path)
-        try:
-            data = tomllib.loads(Path(path).read_text(encoding="utf-8-sig"))
-        except OSError as err:
-            raise DataError(f"cannot read the file: {err.strerror}", source=source) from None
-        except tomllib.TOMLDecodeError as err:
-            raise DataError(f"not a TOML file: {err}", source=source) from None
-        if data.get("schema") != TARGETS_SCHEMA:
-            raise DataError(
-                f"expected schema = {TARGETS_SCHEMA!r}, got {data.get('schema')!r}", source=source
-            )
-        problems: list[Exception] = []
-        unit = data.get("unit", {})
-        sets: list[OcopTargets] = []
-        for i, raw in enumerate(data.get("sets", [])):
-            try:
-                sets.append(_parse_set(raw, unit))
-            except (KeyError, TypeError, ValueError) as err:
-                problems.append(DataError(f"sets[{i}]: {err}", source=source))
-        if problems:
-            raise InputErrors(f"{source}: bad OCOP targets", problems)
-        if not sets:
-            raise DataError("no [[sets]] of targets", source=source)
-        return tuple(sorted(sets, key=lambda s: s.year))
-
-    @classmethod
-    def from_toml(cls, path: str | os.PathLike[str], *, year: int) -> OcopTargets:
-        """The target set for ``year`` from a targets TOML file.
-
-        Raises:
-            KeyError: If the file has no set for ``year``.
-        """
-        for targets in cls.read_all(path):
-            if targets.year == year:
-                return targets
-        years = ", ".join(str(t.year) for t in cls.read_all(path))
-        msg = f"{path} has no OCOP targets for {year}; it has {years}"
-        raise KeyError(msg)
-
-    @classmethod
-    def bundled(cls, *, year: int) -> OcopTargets:
-        """Hà Tĩnh's OCOP targets for ``year`` (the bundled file has 2022)."""
-        return cls.from_toml(HA_TINH_TARGETS, year=year)
-
-    def to_dict(self) -> dict[str, object]:
-        """JSON-ready targets with their citation and provenance."""
-        return {
-            "unit_code": self.unit_code,
-            "unit_name": self.unit_name,
-            "year": self.year,
-            "citation": self.citation.to_dict(),
-            "provenance": self.provenance.value,
-            "quote": self.quote,
-        }
-
-
-def _parse_set(raw: Mapping[str, Any], unit: Mapping[str, Any]) -> OcopTargets:
-    citation = raw["citation"]
-    items = []
-    for item in raw["targets"]:
-        stars = item.get("stars")
-        if stars is not None and not isinstance(stars, int):
-            msg = f"stars must be a whole number, got {stars!r}"
-            raise TypeError(msg)
-        minimum = item["minimum"]
-        if not isinstance(minimum, int) or minimum < 0:
-            msg = f"minimum must be a whole number >= 0, got {minimum!r}"
-            raise ValueError(msg)
-        items.append(
-            OcopTarget(
-                key=str(item["key"]),
-                minimum=minimum,
-                scope=TargetScope(item["scope"]),
-                stars=stars,
-                aspiration=bool(item.get("aspiration", False)),
-                label_vi=str(item["label_vi"]),
-                label_en=str(item["label_en"]),
-            )
-        )
-    return OcopTargets(
-        unit_code=str(unit["code"]),
-        unit_name=str(unit["name"]),
-        year=int(raw["year"]),
-        targets=items,
-        citation=Citation.from_mapping(citation),
-        provenance=Provenance(raw["provenance"]),
-        quote=raw.get("quote"),
-        source=raw.get("source"),
-        note=raw.get("note"),
-    )
-
-
-@attrs.frozen(kw_only=True)
-class TargetProgress:
-    """How far a portfolio is on one target.
-
-    .. versionadded:: 0.1.0
-    """
-
-    target: OcopTarget
-    achieved: int
-
-    @property
-    def met(self) -> bool:
-        """Whether the minimum is reached."""
-        return self.achieved >= self.target.minimum
-
-    @property
-    def shortfall(self) -> int:
-        """Products still needed (0 when met)."""
-        return max(0, self.target.minimum - self.achieved)
-
-
-def _progress_items(value: Iterable[TargetProgress]) -> tuple[TargetProgress, ...]:
-    return tuple(value)
-
-
-@attrs.frozen(kw_only=True)
-class OcopProgress:
-    """A portfolio against a year's targets.
-
-    Attributes:
-        targets: The targets.
-        on: The date of the portfolio.
-        items: One entry per target.
-        final: Whether ``on`` is the target year's last day or later (else the
-            counts may still rise).
-        five_star_candidates: Products in the 5-star band awaiting central recognition.
-
-    .. versionadded:: 0.1.0
-    """
-
-    targets: OcopTargets
-    on: dt.date
-    items: tuple[TargetProgress, ...] = attrs.field(converter=_progress_items)
-    final: bool
-    five_star_candidates: int
-
-    @property
-    def met(self) -> bool:
-        """Whether every firm target (not the aspirations) is met."""
-        return all(i.met for i in self.items if not i.target.aspiration)
-
-    def to_dict(self) -> dict[str, object]:
-        """JSON-ready progress."""
-        return {
-            "targets": self.targets.to_dict(),
-            "on": self.on.isoformat(),
-            "final": self.final,
-            "met": self.met,
-            "five_star_candidates": self.five_star_candidates,
-            "items": [
-                {
-                    "key": i.target.key,
-                    "label_vi": i.target.label_vi,
-                    "label_en": i.target.label_en,
-                    "scope": i.target.scope.value,
-                    "stars": i.target.stars,
-                    "aspiration": i.target.aspiration,
-                    "minimum": i.target.minimum,
-                    "achieved": i.achieved,
-                    "met": i.met,
-                    "shortfall": i.shortfall,
-                }
-                for i in self.items
-            ],
-        }
-
-    def lines(self, lang: str = "en") -> list[str]:
-        """A short summary in English (``"en"``) or Vietnamese (``"vi"``)."""
-        return progress_lines(self.to_dict(), lang=lang)
-
-
-def progress_lines(data: Mapping[str, Any], *, lang: str = "en") -> list[str]:
-    """The summary of :meth:`OcopProgress.to_dict` data (also when read back from JSON)."""
-    vi = lang == "vi"
-    targets = data["targets"]
-    cite = Citation.from_mapping(targets["citation"])
-    state = "" if data["final"] else (" (năm chưa kết thúc)" if vi else " (year not over)")
-    if vi:
-        head = f"Mục tiêu OCOP {targets['year']} của {targets['unit_name']} ({cite}){state}:"
-    else:
-        head = f"OCOP targets {targets['year']} of {targets['unit_name']} ({cite}){state}:"
-    lines = [head]
-    for item in data["items"]:
-        label = item["label_vi"] if vi else item["label_en"]
-        if item["met"]:
-            verdict = "đạt" if vi else "met"
-        elif vi:
-            verdict = f"chưa đạt, thiếu {item['shortfall']}"
-        else:
-            verdict = f"not met, {item['shortfall']} short"
-        kind = (" (phấn đấu)" if vi else " (aspiration)") if item["aspiration"] else ""
-        lines.append(f"  {label}{kind}: {item['achieved']}/{item['minimum']} — {verdict}")
-    if data["five_star_candidates"]:
-        n = data["five_star_candidates"]
-        lines.append(
-            f"  sản phẩm tiềm năng 5 sao chờ Hội đồng trung ương công nhận: {n}"
-            if vi
-            else f"  5-star candidates awaiting central recognition: {n}"
-        )
-    return lines
-
-
-def progress(portfolio: Portfolio, targets: OcopTargets) -> OcopProgress:
-    """Compare a portfolio with a year's targets.
-
-    ``NEW`` targets count products certified with an evaluation in the target
-    year up to the portfolio's date; ``HELD`` targets count certificates valid
-    on that date. A target with ``stars`` counts exactly that many stars; a
-    5-star candidate holds 4 stars and counts there. To judge a past year's
-    targets, pass a portfolio made on that year's last day (as
-    :func:`~ntm_core.ocop.ocop_section` does).
-
-    >>> import datetime as dt
-    >>> from ntm_core.ocop import sample_products, rate_many, portfolio as stats
-    >>> p = stats(rate_many(sample_products()), on=dt.date(2022, 12, 31))
-    >>> [(i.target.key, i.met) for i in progress(p, OcopTargets.bundled(year=2022)).items]
-    [('certified_new', True), ('four_star_new', True), ('five_star', False)]
-
-    .. versionadded:: 0.1.0
-    """
-    items = []
-    for target in targets.targets:
-        if target.scope is TargetScope.NEW:
-            achieved = portfolio.new_certified(targets.year, stars=target.stars)
-        elif target.stars is None:
-            achieved = portfolio.valid
-        else:
-            achieved = portfolio.valid_by_stars.get(target.stars, 0)
-        items.append(TargetProgress(target=target, achieved=achieved))
-    return OcopProgress(
-        targets=targets,
-        on=portfolio.on,
-        items=items,
-        final=portfolio.on >= dt.date(targets.year, 12, 31),
-        five_star_candidates=portfolio.five_star_candidates,
-    )

@@ -9,7 +9,7 @@ from typing import Any
 
 from ntm_core._core.numbers import number_text
 from ntm_core._core.vocabulary import Outcome, RuleLevel, Tier
-from ntm_core.readiness._report import ProvinceReadiness
+from ntm_core.readiness._model import ProvinceReadiness
 
 __all__ = ["readiness_html", "readiness_markdown", "readiness_text", "readiness_to_dict"]
 
@@ -75,8 +75,12 @@ def readiness_to_dict(
             for u, t, p in zip(result.units, result.tiers(), result.provisional, strict=True)
         ]
     province = report.province_assessment
+    labels = report.labels
     data: dict[str, Any] = {
         "schema": "ntm_core.readiness/1",
+        "synthetic": labels.synthetic,
+        "illustrative_thresholds": [n.to_dict() for n in labels.illustrative],
+        "overridden_thresholds": [n.to_dict() for n in labels.overridden],
         "province": {"code": report.province.code, "name": report.province.name},
         "on": report.on.isoformat(),
         "period": report.period,
@@ -85,6 +89,7 @@ def readiness_to_dict(
         if province is not None
         else None,
         "outcome": province.outcome.value if province is not None else None,
+        "outcome_note": report.outcome_note(),
         "conditions": [
             {
                 "code": c.code,
@@ -98,6 +103,7 @@ def readiness_to_dict(
                 "gap_units": c.gap_units,
                 "citation": c.citation.to_dict() if c.citation else None,
                 "provenance": c.provenance.value if c.provenance else None,
+                "reason": c.reason,
             }
             for c in report.conditions
         ],
@@ -107,19 +113,26 @@ def readiness_to_dict(
             k: [{"code": u.code, "name": u.name} for u in v] for k, v in report.blocking().items()
         },
         "criteria_ranking": [
-            {"rung": rung, "code": c, "name_vi": vi, "name_en": en, "not_met": n, "unknown": u}
+            {
+                "rung": rung,
+                "code": r.code,
+                "name_vi": r.name_vi,
+                "name_en": r.name_en,
+                "not_met": r.not_met,
+                "unknown": r.unknown,
+            }
             for rung in _ranking_rungs(report)
-            for c, vi, en, n, u in report.criteria_ranking(rung)
+            for r in report.criteria_ranking(rung)
         ],
         "closest": {
             tier.value: [
                 {
-                    "code": u.code,
-                    "name": u.name,
-                    "criteria_missing": n,
-                    "relative_shortfall": round(s, 4),
+                    "code": c.unit.code,
+                    "name": c.unit.name,
+                    "criteria_missing": c.criteria_missing,
+                    "relative_shortfall": round(c.shortfall, 4),
                 }
-                for u, n, s in report.closest(tier)
+                for c in report.closest(tier)
             ]
             for tier in (Tier.STANDARD, Tier.ADVANCED, Tier.MODEL)
         },
@@ -140,7 +153,7 @@ def readiness_to_dict(
         "targets": [
             {
                 "year": p.target.year,
-                "measure": p.target.measure,
+                "measure": p.target.measure.value,
                 "minimum": p.target.minimum,
                 "label_vi": p.target.label_vi,
                 "label_en": p.target.label_en,
@@ -166,7 +179,7 @@ def _ranking_rungs(report: ProvinceReadiness) -> list[int]:
 def _focus_rung(report: ProvinceReadiness) -> int:
     """The first commune rung some commune still fails."""
     for rung in _ranking_rungs(report):
-        if any(n for _, _, _, n, _ in report.criteria_ranking(rung)):
+        if any(r.not_met for r in report.criteria_ranking(rung)):
             return rung
     return 0
 
@@ -183,6 +196,7 @@ def readiness_text(  # noqa: PLR0912, PLR0915 - one section of the summary after
     if assessment is not None:
         met = sum(c.outcome is Outcome.MET for c in report.conditions)
         unknown = sum(c.outcome is Outcome.UNKNOWN for c in report.conditions)
+        idle = sum(c.outcome is Outcome.NOT_APPLICABLE for c in report.conditions)
         if assessment.tier is None:
             tier = "unknown"
         elif assessment.tier is Tier.NOT_YET:
@@ -191,11 +205,16 @@ def readiness_text(  # noqa: PLR0912, PLR0915 - one section of the summary after
             tier = assessment.tier.label("en")
         lines.append(
             f"Province: {tier} — {met} of {len(report.conditions)} conditions met, "
-            f"{unknown} unknown "
+            f"{unknown} unknown{f', {idle} not applicable' if idle else ''} "
             f"({assessment.rungs[0].edition})"
         )
+        note = report.outcome_note()
+        if note:
+            lines.append(f"  Note: {note}.")
         for c in report.conditions:
             gap = f"  → {c.gap}" if c.gap else ""
+            if c.reason:
+                gap = f"  → not applicable: {c.reason}"
             lines.append(
                 f"  {_MARK[c.outcome]} {c.code} {c.name_en}: {_num(c.observed, c.unit)} "
                 f"(needs {_num(c.threshold, c.unit)}){gap}"
@@ -241,19 +260,19 @@ def readiness_text(  # noqa: PLR0912, PLR0915 - one section of the summary after
             )
             lines.append(f"Blocking {key} ({len(units)}): {shown}")
     rung = _focus_rung(report)
-    ranking = [r for r in report.criteria_ranking(rung) if r[3]][:5]
+    ranking = [r for r in report.criteria_ranking(rung) if r.not_met][:5]
     batch = report.communes.batch
     if ranking and batch is not None:
         label = batch.ladder.tiers[rung].label("en")
         lines.append(
             f"Most failed criteria ({label}): "
-            + "; ".join(f"{c} {en} ({k})" for c, _, en, k, _ in ranking)
+            + "; ".join(f"{r.code} {r.name_en} ({r.not_met})" for r in ranking)
         )
         closest = report.closest(batch.ladder.tiers[rung], limit=5)
         if closest:
             lines.append(
                 f"Closest to {label}: "
-                + "; ".join(f"{u.name} ({k} missing)" for u, k, _ in closest)
+                + "; ".join(f"{c.unit.name} ({c.criteria_missing} missing)" for c in closest)
             )
     unrecognised = report.meets_but_not_recognised()
     if report.recognitions or unrecognised:
@@ -275,13 +294,45 @@ def readiness_text(  # noqa: PLR0912, PLR0915 - one section of the summary after
     if any(shaky.values()):
         parts = ", ".join(f"{v} {k}" for k, v in shaky.items() if v)
         lines.append(f"Provisional: decisions using unverified or illustrative thresholds: {parts}")
+    lines.extend(_label_lines(report, full=False))
     return "\n".join(line for line in lines if line)
+
+
+def _label_lines(report: ProvinceReadiness, *, full: bool = True) -> list[str]:
+    """The labels of the data and thresholds, one line each (shared by text and Markdown).
+
+    ``full=False`` (the one-screen text) counts the illustrative thresholds
+    instead of listing them; overrides are always listed.
+    """
+    labels = report.labels
+    out = []
+    if labels.synthetic:
+        out.append("Values: SYNTHETIC (a sample, not measured data).")
+    if labels.illustrative and not full:
+        out.append(
+            f"Illustrative thresholds: {len(labels.illustrative)} used "
+            "(listed in the JSON, Markdown and HTML formats)"
+        )
+    elif labels.illustrative:
+        out.append(
+            f"Illustrative thresholds ({len(labels.illustrative)}): "
+            + "; ".join(str(n) for n in labels.illustrative)
+        )
+    if labels.overridden:
+        out.append(
+            f"Thresholds overridden by a sheet ({len(labels.overridden)}): "
+            + "; ".join(str(n) for n in labels.overridden)
+        )
+    return out
 
 
 def readiness_markdown(report: ProvinceReadiness, *, ocop: Mapping[str, Any] | None = None) -> str:
     """The whole report as Markdown."""
     data = readiness_to_dict(report, ocop=ocop)
     out = [f"# {data['province']['name']} — NTM readiness", ""]
+    notice = _label_lines(report)
+    if notice:
+        out += [f"> {line}" for line in notice] + [""]
     out.append(
         f"Period {data['period']}, rules in force on {data['on']}; "
         f"target year {data['target_year']}."
@@ -294,10 +345,13 @@ def readiness_markdown(report: ProvinceReadiness, *, ocop: Mapping[str, Any] | N
         "|---|---|---|---|---|---|---|",
     ]
     for c in report.conditions:
+        gap = f"not applicable: {c.reason}" if c.reason else (c.gap or "")
         out.append(
             f"| {_MARK[c.outcome]} | {c.code} | {c.name_en} | {_num(c.observed, c.unit)} | "
-            f"{_num(c.threshold, c.unit)} | {c.gap or ''} | {c.citation or ''} |"
+            f"{_num(c.threshold, c.unit)} | {gap} | {c.citation or ''} |"
         )
+    if data["outcome_note"]:
+        out += ["", f"Note: {data['outcome_note']}."]
     communes = data["communes"]
     out += ["", "## Communes", "", "| Tier | Communes (at least) |", "|---|---|"]
     out += [f"| {k} | {v} |" for k, v in communes["at_least"].items()]
@@ -383,7 +437,9 @@ def _short_json(data: Mapping[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, default=str)
 
 
-def readiness_html(report: ProvinceReadiness, *, ocop: Mapping[str, Any] | None = None) -> str:
+def readiness_html(  # noqa: PLR0912 - one branch per Markdown construct
+    report: ProvinceReadiness, *, ocop: Mapping[str, Any] | None = None
+) -> str:
     """The whole report as a standalone HTML page (tables from the Markdown)."""
     body: list[str] = []
     in_table = False
@@ -408,6 +464,8 @@ def readiness_html(report: ProvinceReadiness, *, ocop: Mapping[str, Any] | None 
             body.append(f"<h2>{html.escape(line[3:])}</h2>")
         elif line.startswith("# "):
             body.append(f"<h1>{html.escape(line[2:])}</h1>")
+        elif line.startswith("> "):
+            body.append(f"<p><strong>{html.escape(line[2:])}</strong></p>")
         elif line.startswith("- "):
             body.append(f"<p>• {html.escape(line[2:])}</p>")
         elif line.strip() and not line.startswith("```"):

@@ -1,7 +1,8 @@
 """Roll-ups of unit assessments to their parents, as array reductions.
 
 Everything here works on a parent index (each child's parent position, or
--1) and ``np.bincount``: no Python loop over units.
+-1, taken from the :class:`~ntm_core.admin.AdminSnapshot`'s indexes) and
+``np.bincount``: no Python loop over units.
 """
 
 from __future__ import annotations
@@ -13,14 +14,19 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from ntm_core._core.vocabulary import Tier
+from ntm_core._core.vocabulary import RuleLevel, Tier
+from ntm_core.admin import AdminSnapshot, AdminUnit
+from ntm_core.readiness._levels import LevelResult, read_only
+from ntm_core.rules import RuleSet
 
 __all__ = [
     "TierCounts",
+    "aggregates",
     "band_edges",
     "band_labels",
     "band_of",
-    "parent_index",
+    "positions",
+    "share_column",
     "tier_counts",
 ]
 
@@ -58,16 +64,73 @@ def band_of(met: npt.NDArray[np.int64], total: int) -> npt.NDArray[np.intp]:
     return bands
 
 
-def parent_index(
-    child_codes: Sequence[str], parent_of: Mapping[str, str | None], parents: Sequence[str]
+def positions(
+    snapshot: AdminSnapshot, children: Sequence[str], parents: Sequence[str]
 ) -> npt.NDArray[np.intp]:
-    """Each child's position in ``parents`` (-1 when its parent is not there)."""
-    position = {code: i for i, code in enumerate(parents)}
-    return np.fromiter(
-        (position.get(parent_of.get(c) or "", -1) for c in child_codes),
-        dtype=np.intp,
-        count=len(child_codes),
-    )
+    """Each child's position in ``parents``: its nearest ancestor of their levels, or -1.
+
+    Uses the snapshot's parent and ancestor indexes: no walk over the tree in
+    Python. A child whose nearest ancestor at the parents' levels is not one of
+    ``parents`` (another province's district, say) gets -1.
+    """
+    if not parents or not children:
+        return np.full(len(children), -1, dtype=np.intp)
+    parent_rows = snapshot.index_of(parents)
+    levels = {snapshot[code].level for code in parents}
+    ancestor = snapshot.ancestor_index(level=levels)
+    parent = snapshot.parent_index[snapshot.index_of(children)]
+    # strict ancestors: start from each child's parent, not from the child itself
+    found = np.where(parent >= 0, ancestor[np.maximum(parent, 0)], -1)
+    # one extra slot, so that found == -1 looks up -1
+    lookup = np.full(len(snapshot) + 1, -1, dtype=np.intp)
+    lookup[parent_rows] = np.arange(len(parents), dtype=np.intp)
+    out: npt.NDArray[np.intp] = lookup[found]
+    return out
+
+
+def share_column(
+    index: npt.NDArray[np.intp], m: int, children: LevelResult, tier: Tier
+) -> list[Fraction | None]:
+    """Per parent: exact percent of children at ``tier`` or above.
+
+    ``index`` holds each child's parent position (-1 for none), ``m`` the number
+    of parents. ``None`` when children of unknown tier could change the share,
+    and when the parent has no such children: a share of nothing is not 100%
+    (the province's report calls that condition not applicable).
+    """
+    keep = index >= 0
+    total = np.bincount(index[keep], minlength=m)
+    certain = np.bincount(index[keep], weights=children.at_least(tier)[keep], minlength=m)
+    maybe = np.bincount(index[keep], weights=children.maybe(tier)[keep], minlength=m)
+    out: list[Fraction | None] = []
+    for n, k, u in zip(total.tolist(), certain.tolist(), maybe.tolist(), strict=True):
+        if n == 0 or u:
+            out.append(None)
+        else:
+            out.append(Fraction(100 * int(k), int(n)))
+    return out
+
+
+def aggregates(
+    editions: Sequence[RuleSet],
+    parents: Sequence[AdminUnit],
+    children: Mapping[RuleLevel, LevelResult],
+    snapshot: AdminSnapshot,
+) -> dict[str, list[Fraction | None]]:
+    """The aggregate indicators of the editions, computed from the children's results."""
+    out: dict[str, list[Fraction | None]] = {}
+    codes = [p.code for p in parents]
+    indexes: dict[RuleLevel, npt.NDArray[np.intp]] = {}
+    for edition in editions:
+        for _, indicator in edition.indicators():
+            agg = indicator.aggregate
+            if agg is None or indicator.key in out or agg.of not in children:
+                continue
+            result = children[agg.of]
+            if agg.of not in indexes:
+                indexes[agg.of] = positions(snapshot, result.codes, codes)
+            out[indicator.key] = share_column(indexes[agg.of], len(codes), result, agg.tier)
+    return out
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -84,17 +147,19 @@ class TierCounts:
         criteria_total: How many criteria the bands count.
         criteria_sum: Sum of criteria met per parent (for averages).
 
+    The arrays are read-only.
+
     .. versionadded:: 0.1.0
     """
 
     parents: tuple[str, ...]
     tiers: tuple[Tier, ...]
-    children: npt.NDArray[np.int64]
-    at_least: npt.NDArray[np.int64]
-    unknown: npt.NDArray[np.int64]
-    bands: npt.NDArray[np.int64]
+    children: npt.NDArray[np.int64] = attrs.field(converter=read_only)
+    at_least: npt.NDArray[np.int64] = attrs.field(converter=read_only)
+    unknown: npt.NDArray[np.int64] = attrs.field(converter=read_only)
+    bands: npt.NDArray[np.int64] = attrs.field(converter=read_only)
     criteria_total: int
-    criteria_sum: npt.NDArray[np.int64]
+    criteria_sum: npt.NDArray[np.int64] = attrs.field(converter=read_only)
 
     def share(self, tier: Tier, parent: int) -> Fraction | None:
         """Exact percent of children certainly at ``tier`` or above; ``None`` without children."""

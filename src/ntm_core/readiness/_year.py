@@ -12,7 +12,8 @@ chuẩn". :func:`year_results` puts the same figures beside each other twice:
   dated on or before the report's date;
 * **computed** — units that meet the tier's criteria in the report's period
   but did not in the previous period, each period judged by the rules in
-  force on its own date (so 2021 under Decision 1980, 2022 under 318).
+  force on its own date (so 2021 under Decision 1980, 2022 under 318);
+  not counted when missing data leave some unit's tier open in either period.
 
 A figure that cannot be known is ``None`` with the reason, never zero.
 
@@ -27,7 +28,8 @@ from collections.abc import Iterable, Mapping, Sequence
 import attrs
 
 from ntm_core._core.vocabulary import RuleLevel, Tier
-from ntm_core.readiness._report import LevelResult, PlanTarget, ProvinceReadiness, Recognition
+from ntm_core.readiness._levels import LevelResult
+from ntm_core.readiness._model import PlanTarget, ProvinceReadiness, Recognition
 
 __all__ = ["YEAR_RESULTS_SCHEMA", "YearCount", "YearResults", "year_results"]
 
@@ -243,6 +245,11 @@ def _at_least(result: LevelResult | None, tier: Tier) -> set[str] | None:
     return {c for c, ok in zip(result.codes, result.at_least(tier), strict=True) if ok}
 
 
+def _open(result: LevelResult | None, tier: Tier) -> int:
+    """How many units missing data could put at ``tier`` (an increase cannot be counted then)."""
+    return 0 if result is None else int(result.maybe(tier).sum())
+
+
 def year_results(
     report: ProvinceReadiness,
     previous: ProvinceReadiness | None = None,
@@ -271,7 +278,7 @@ def year_results(
     """
     year = report.period
     on = report.on
-    minimum = {t.measure: t.minimum for t in targets if t.year == year}
+    minimum = {t.measure.value: t.minimum for t in targets if t.year == year}
     recognitions = [r for r in report.recognitions if r.tier is not Tier.NOT_YET]
     now = _recognised_by(recognitions, year=year, on=on)
     before = _recognised_by(recognitions, year=year - 1, on=on)
@@ -353,16 +360,24 @@ def _computed(
     """Units meeting ``tier`` now and not in the previous period, or why that is unknown."""
     now = _at_least(report.levels.get(level), tier)
     if now is None:
-        return (
-            None,
-            f"no rule set for {tier.label('en')} in force on {report.on.isoformat()}",
-            set(),
-        )
+        return None, _undecided(tier, report.on), set()
     if previous is None:
         return None, f"no data for {report.period - 1}", set()
     then = _at_least(previous.levels.get(level), tier)
     if then is None:
-        when = previous.on.isoformat()
-        return None, f"no rule set for {tier.label('en')} in force on {when}", set()
+        return None, _undecided(tier, previous.on), set()
+    open_ = _open(report.levels.get(level), tier) + _open(previous.levels.get(level), tier)
+    if open_:
+        return None, f"{open_} units' tiers are unknown: data missing", set()
     newly = now - then
     return len(newly), None, newly
+
+
+def _undecided(tier: Tier, on: dt.date) -> str:
+    """Why a tier is not computed: no ladder of the rules in force reaches it.
+
+    A rule set for the tier may be in force and still not decide it, e.g.
+    Decision 691's model communes on 2021-12-31: its rung stands on an
+    advanced (*nâng cao*) set that no rule set gives for 2016–2020.
+    """
+    return f"the rules in force on {on.isoformat()} have no rung for {tier.label('en')}"

@@ -36,12 +36,15 @@ from ntm_core.rules._model import (
     RegionOverride,
     RelativeThreshold,
     RevocationRule,
+    RulePurpose,
     RuleSet,
+    SelectorKind,
     Threshold,
 )
 
 __all__ = [
     "SCHEMA",
+    "check_threshold",
     "load_rule_file",
     "materialise_citations",
     "merge_overlay",
@@ -244,7 +247,7 @@ def _parse_condition(  # noqa: PLR0911 - one early return per malformed shape
     return None if then is None else When(applies=gate, then=then)
 
 
-def _parse_threshold(
+def _parse_threshold(  # noqa: PLR0912 - a validator checks each rule of the format in turn
     reader: _Reader, raw: Mapping[str, Any], path: str, kind: IndicatorKind | None, selector: str
 ) -> Threshold | None:
     reader.check_keys(raw, path, _THRESHOLD_KEYS)
@@ -277,6 +280,10 @@ def _parse_threshold(
                 f"a ratio threshold is a percent between 0 and 100, got {raw['value']!r}",
                 "value",
             )
+        elif value < 0:
+            # Every numeric indicator of the NTM and OCOP sets is an amount, a count or a
+            # score: a negative level can only be a typing slip.
+            reader.error(path, f"a threshold is not negative, got {raw['value']!r}", "value")
     region = reader.enum(raw, path, "region", Region.from_text, required=False)
     group = reader.enum(raw, path, "group", CommuneGroup.from_text, required=False)
     year = reader.get(raw, path, "year", int, required=False)
@@ -304,6 +311,24 @@ def _parse_threshold(
         note=raw.get("note"),
         origin=reader.source,
     )
+
+
+def check_threshold(
+    data: Mapping[str, Any], *, kind: IndicatorKind, selector: str, source: str
+) -> tuple[Threshold | None, list[RuleDefinitionError]]:
+    """Check one threshold's data exactly as a rule file's would be checked.
+
+    Threshold sheets use this so that a sheet row is held to the rules of the
+    format before it is layered on, and a problem can be named by the row and
+    column instead of by a path inside merged rule data.
+
+    Returns:
+        The threshold (``None`` if it has problems) and the problems, each with
+        the offending key in :attr:`RuleDefinitionError.key`.
+    """
+    reader = _Reader(source=source)
+    threshold = _parse_threshold(reader, data, "threshold", kind, selector)
+    return (threshold if not reader.errors else None), reader.errors
 
 
 def _parse_relative(reader: _Reader, raw: object, path: str) -> RelativeThreshold | None:
@@ -586,16 +611,24 @@ def _parse_revocation(reader: _Reader, data: Raw) -> list[RevocationRule]:
         reader.check_keys(
             item,
             path,
-            {"level", "min_share_not_met", "max_share_not_met", "requires_one_of", *_META},
-        )
+            {
+                "level", "min_share_not_met", "max_share_not_met", "requires_one_of",
+                "min_share_children_revoked", *_META,
+            },
+        )  # fmt: skip
         level = reader.enum(item, path, "level", RuleLevel.from_text)
-        low = _exact_number(item.get("min_share_not_met"))
+        children = "min_share_children_revoked" in item
+        field = "min_share_children_revoked" if children else "min_share_not_met"
+        low = _exact_number(item.get(field))
         high = _exact_number(item["max_share_not_met"]) if "max_share_not_met" in item else None
-        if low is None:
+        if low is None or not 0 <= low <= 100:
+            reader.error(path, f"expected a percent, got {item.get(field)!r}", field)
+            low = None
+        if children and "min_share_not_met" in item:
             reader.error(
                 path,
-                f"expected a percent, got {item.get('min_share_not_met')!r}",
-                "min_share_not_met",
+                "a rule is on unmet criteria or on revoked children, not both",
+                "min_share_children_revoked",
             )
         requires = item.get("requires_one_of", [])
         if not isinstance(requires, list) or not all(isinstance(c, str) for c in requires):
@@ -611,7 +644,8 @@ def _parse_revocation(reader: _Reader, data: Raw) -> list[RevocationRule]:
             and provenance is not None
         ):
             rules.append(RevocationRule(
-                level=level, min_share_not_met=low, max_share_not_met=high,
+                level=level, min_share_not_met=None if children else low,
+                min_share_children_revoked=low if children else None, max_share_not_met=high,
                 requires_one_of=tuple(requires), citation=citation, provenance=provenance,
                 note=item.get("note"),
             ))  # fmt: skip
@@ -698,10 +732,10 @@ def parse_rule_data(data: Raw, source: str) -> RuleSet:
         valid_to=valid_to,
         level=level,
         tier=tier,
-        purpose=purpose,
+        purpose=RulePurpose(purpose),
         title_vi=title_vi,
         title_en=title_en,
-        selector=selector,
+        selector=SelectorKind(selector),
         instrument=instrument,
         criteria=criteria,
         refines=head.get("refines"),

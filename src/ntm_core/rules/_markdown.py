@@ -27,7 +27,7 @@ def _value(threshold: Threshold, indicator: Indicator) -> str:
 def ruleset_markdown(edition: RuleSet) -> str:
     """A Markdown (MyST) page: criteria in both languages, thresholds, citations, provenance."""
     counts = edition.provenance_counts()
-    tier = edition.tier.value if edition.tier else edition.purpose
+    tier = edition.tier.value if edition.tier else edition.purpose.value
     lines = [
         f"# {edition.id}",
         "",
@@ -36,7 +36,7 @@ def ruleset_markdown(edition: RuleSet) -> str:
         f"- In force: {edition.validity_text()}",
         f"- Instrument: {_cell(edition.instrument)}",
         f"- Level and tier: {edition.level.value}, {tier}",
-        f"- Thresholds vary by: {edition.selector}",
+        f"- Thresholds vary by: {edition.selector.value}",
         "- Thresholds by provenance: " + ", ".join(f"{counts[p]} {p.value}" for p in Provenance),
     ]
     if edition.refines:

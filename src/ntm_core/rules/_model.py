@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 from collections.abc import Iterable, Iterator, Mapping
 from fractions import Fraction
 from types import MappingProxyType
@@ -29,9 +30,12 @@ __all__ = [
     "RegionOverride",
     "RelativeThreshold",
     "RevocationRule",
+    "RulePurpose",
     "RuleSet",
     "Selection",
+    "SelectorKind",
     "Threshold",
+    "ThresholdOverride",
     "ruleset_to_dict",
     "threshold_to_dict",
 ]
@@ -58,6 +62,10 @@ def _revocations(value: Iterable[RevocationRule]) -> tuple[RevocationRule, ...]:
 
 
 def _strings(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+def _replacements(value: Iterable[ThresholdOverride]) -> tuple[ThresholdOverride, ...]:
     return tuple(value)
 
 
@@ -118,6 +126,41 @@ class Comparator(enum.Enum):
         if self in (Comparator.LE, Comparator.LT):
             return False
         return None
+
+
+class RulePurpose(enum.Enum):
+    """What a rule set decides: a rung of a tier ladder, an OCOP rating, or recognition.
+
+    The values are the spelling of ``tier`` in a rule file for the last two
+    (``tier = "rating"``, ``tier = "recognition"``); every other rule set decides a tier.
+
+    >>> RulePurpose("rating")
+    <RulePurpose.RATING: 'rating'>
+
+    .. versionadded:: 0.1.0
+    """
+
+    TIER = "tier"
+    RATING = "rating"
+    RECOGNITION = "recognition"
+
+
+class SelectorKind(enum.Enum):
+    """How the thresholds of a rule set vary between units.
+
+    ``REGION``: by the 7 NTM regions (2016–2025 sets); ``GROUP``: by the 3 commune
+    groups (2026–2030 set); ``NONE``: one level for every unit. The values are the
+    ``selector`` spelling of a rule file.
+
+    >>> SelectorKind("group")
+    <SelectorKind.GROUP: 'group'>
+
+    .. versionadded:: 0.1.0
+    """
+
+    REGION = "region"
+    GROUP = "group"
+    NONE = "none"
 
 
 class IndicatorKind(enum.Enum):
@@ -239,6 +282,75 @@ class Threshold:
         )
 
 
+_TRUSTED = (Provenance.VERIFIED, Provenance.SECONDARY)
+
+
+@attrs.frozen(kw_only=True)
+class ThresholdOverride:
+    """A threshold that a threshold sheet replaced, or shadowed for some units.
+
+    A sheet row replaces a threshold with the same selectors, and shadows a
+    more general one (a ``BTB`` row beside a region-wide value decides every
+    BTB commune). Either way the old value no longer decides those units, so
+    every such row is recorded here, and reports list them.
+
+    A sheet may replace a ``verified`` or ``secondary`` value, or put a less
+    sure value in place of a surer one, only when the row says so in its
+    ``override`` column (``explicit`` is then ``True``); otherwise reading the
+    sheet fails.
+
+    Attributes:
+        edition: ``KEY@EDITION`` of the edition the row changes.
+        indicator: The indicator key.
+        old: The threshold that no longer decides (value, selectors, citation, provenance).
+        new: The sheet's threshold.
+        sheet: The threshold sheet's path.
+        row: The row of the sheet (1-based, header included).
+        explicit: Whether the row's ``override`` column asked for the replacement.
+
+    .. versionadded:: 0.2.0
+    """
+
+    edition: str
+    indicator: str
+    old: Threshold
+    new: Threshold
+    sheet: str
+    row: int
+    explicit: bool
+
+    @property
+    def downgrade(self) -> bool:
+        """Whether a verified or secondary value, or a surer one, gave way.
+
+        >>> import datetime as dt
+        >>> from ntm_core import Citation, Provenance
+        >>> cite = Citation(number="318/QĐ-TTg", date=dt.date(2022, 3, 8))
+        >>> old = Threshold(value=50, citation=cite, provenance=Provenance.SECONDARY)
+        >>> new = Threshold(value=60, citation=cite, provenance=Provenance.ILLUSTRATIVE)
+        >>> ThresholdOverride(edition="x@1", indicator="k", old=old, new=new,
+        ...                   sheet="s.csv", row=2, explicit=True).downgrade
+        True
+        """
+        order = list(Provenance)
+        return self.old.provenance in _TRUSTED or order.index(self.new.provenance) > order.index(
+            self.old.provenance
+        )
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready: edition, indicator, selectors, old and new threshold, sheet and row."""
+        return {
+            "edition": self.edition,
+            "indicator": self.indicator,
+            "selectors": self.new.selectors(),
+            "old": threshold_to_dict(self.old),
+            "new": threshold_to_dict(self.new),
+            "sheet": self.sheet,
+            "row": self.row,
+            "explicit": self.explicit,
+        }
+
+
 @attrs.frozen(kw_only=True)
 class Aggregate:
     """An indicator computed from the assessments of child units.
@@ -352,18 +464,24 @@ class RevocationRule:
     The rule fires when the share of criteria no longer met is at least
     ``min_share_not_met`` percent and below ``max_share_not_met`` (if set),
     and — if ``requires_one_of`` is not empty — one of those criteria is among
-    the unmet ones.
+    the unmet ones. A rule on the unit's children instead sets
+    ``min_share_children_revoked``: it fires when at least that percent of the
+    unit's child units have had their recognition revoked (a district, when
+    30% of its communes have).
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       ``min_share_children_revoked``; ``min_share_not_met`` may be ``None``.
     """
 
     level: RuleLevel
-    min_share_not_met: Fraction
+    min_share_not_met: Fraction | None
     max_share_not_met: Fraction | None
     requires_one_of: tuple[str, ...]
     citation: Citation
     provenance: Provenance
     note: str | None = None
+    min_share_children_revoked: Fraction | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -396,9 +514,17 @@ class OcopStarBand:
     provenance: Provenance
 
 
+def _groups(value: Mapping[str, tuple[str, str]]) -> Mapping[str, tuple[str, str]]:
+    """Product groups as a read-only mapping of code to (Vietnamese, English) names."""
+    return MappingProxyType({str(k): (str(v[0]), str(v[1])) for k, v in value.items()})
+
+
 @attrs.frozen(kw_only=True)
 class OcopScheme:
     """The OCOP score sheet of one edition: parts, star bands, validity, product groups.
+
+    Attributes:
+        groups: Product group code → (Vietnamese name, English name), read-only.
 
     .. versionadded:: 0.1.0
     """
@@ -408,7 +534,12 @@ class OcopScheme:
     validity_months: int | None
     validity_citation: Citation | None
     validity_provenance: Provenance | None
-    groups: Mapping[str, tuple[str, str]]
+    groups: Mapping[str, tuple[str, str]] = attrs.field(converter=_groups)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # A read-only mapping does not pickle: rebuild through the class with a dict.
+        fields = {f.name: getattr(self, f.name) for f in attrs.fields(OcopScheme)}
+        return (functools.partial(OcopScheme, **{**fields, "groups": dict(self.groups)}), ())
 
 
 @attrs.frozen(kw_only=True)
@@ -423,11 +554,12 @@ class RuleSet:
         valid_to: First day no longer in force (exclusive), ``None`` if open.
         level: The level it grades.
         tier: The tier it decides, or ``None`` for rating and recognition rule sets.
-        purpose: ``tier`` (decides a rung of a ladder), ``rating`` (OCOP score
-            sheet) or ``recognition`` (recognition conditions and revocation).
+        purpose: A :class:`RulePurpose`: ``TIER`` (decides a rung of a ladder),
+            ``RATING`` (OCOP score sheet) or ``RECOGNITION`` (recognition
+            conditions and revocation).
         title_vi: The instrument's Vietnamese title.
         title_en: An English rendering.
-        selector: How thresholds vary: ``region``, ``group`` or ``none``.
+        selector: How thresholds vary: a :class:`SelectorKind`.
         instrument: The instrument it encodes.
         refines: ``KEY@EDITION`` of the edition it amends or tightens, for overlays.
         criteria: The criteria, in legal order.
@@ -437,6 +569,8 @@ class RuleSet:
         note: Anything a reader must know.
         source: The rule file it was read from.
         overlays: Threshold sheets layered onto it, in order.
+        overrides: Thresholds those sheets replaced or shadowed (see
+            :class:`ThresholdOverride`), in sheet order.
 
     .. versionadded:: 0.1.0
     """
@@ -450,17 +584,22 @@ class RuleSet:
     tier: Tier | None
     title_vi: str
     title_en: str
-    selector: str
+    selector: SelectorKind = attrs.field(validator=attrs.validators.instance_of(SelectorKind))
     instrument: Citation
     criteria: tuple[Criterion, ...] = attrs.field(default=(), converter=_criteria)
     refines: str | None = None
-    purpose: str = "tier"
+    purpose: RulePurpose = attrs.field(
+        default=RulePurpose.TIER, validator=attrs.validators.instance_of(RulePurpose)
+    )
     region_overrides: tuple[RegionOverride, ...] = attrs.field(default=(), converter=_overrides)
     revocation: tuple[RevocationRule, ...] = attrs.field(default=(), converter=_revocations)
     ocop: OcopScheme | None = None
     note: str | None = None
     source: str | None = attrs.field(default=None, eq=False)
     overlays: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    overrides: tuple[ThresholdOverride, ...] = attrs.field(
+        default=(), converter=_replacements, eq=False
+    )
 
     @property
     def id(self) -> str:
@@ -603,12 +742,13 @@ def ruleset_to_dict(edition: RuleSet) -> dict[str, object]:
         "valid_to": edition.valid_to.isoformat() if edition.valid_to else None,
         "level": edition.level.value,
         "tier": edition.tier.value if edition.tier is not None else None,
-        "purpose": edition.purpose,
+        "purpose": edition.purpose.value,
         "title_vi": edition.title_vi,
         "title_en": edition.title_en,
         "instrument": edition.instrument.to_dict(),
         "refines": edition.refines,
         "overlays": list(edition.overlays),
+        "overrides": [o.to_dict() for o in edition.overrides],
         "provenance_counts": {p.value: n for p, n in edition.provenance_counts().items()},
         "criteria": [
             {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
 import hashlib
@@ -17,7 +18,7 @@ import attrs
 from ntm_core._core.vocabulary import CommuneGroup, Provenance, Region
 from ntm_core.exceptions import InputErrors, RuleDefinitionError, RuleNotInForceError
 from ntm_core.rules._loader import Raw, merge_overlay, parse_rule_data, read_rule_file
-from ntm_core.rules._model import RuleSet, Selection, Threshold
+from ntm_core.rules._model import RuleSet, Selection, Threshold, ThresholdOverride
 
 __all__ = ["DATA_DIR", "Rulebook"]
 
@@ -57,7 +58,8 @@ class Rulebook:
 
     _editions: Mapping[str, RuleSet] = attrs.field(alias="editions", converter=_frozen_editions)
     _raw: Mapping[str, Raw] = attrs.field(alias="raw", converter=_frozen_raw, eq=False, repr=False)
-    # Memo of content hashes: the rulebook never changes, and hashing means serialising the rules.
+    # Memo of content hashes: the rulebook never changes (its raw data is never handed out,
+    # only deep copies), and hashing means serialising the rules.
     _hashes: dict[tuple[str, ...], str] = attrs.field(
         factory=dict, init=False, eq=False, repr=False
     )
@@ -111,40 +113,63 @@ class Rulebook:
             raise InputErrors(f"{len(problems)} problem(s) in rule files", problems)
         return cls(editions=editions, raw=merged)
 
-    def with_thresholds(self, sheet: Path | str) -> Rulebook:
+    def with_thresholds(self, sheet: Path | str, *, name: str | None = None) -> Rulebook:
         """A new rulebook with a filled threshold sheet layered on.
 
         The sheet's values replace the thresholds for the same indicator and
         selectors, or add to them; each edition records the sheet in
-        :attr:`RuleSet.overlays`.
+        :attr:`RuleSet.overlays` and what it replaced in
+        :attr:`RuleSet.overrides` (all of them: :attr:`overrides`). A row may
+        replace a verified or secondary value only with ``yes`` in its
+        ``override`` column.
+
+        ``name`` is how the overlays, the overrides and error messages name the
+        sheet (default: ``sheet`` as given); a sheet bundled with a package
+        passes a name that does not depend on where the package is installed.
 
         Raises:
             InputErrors: Of :class:`~ntm_core.exceptions.InputError` naming
-                row and column, for every bad row.
+                row and column, for every problem of every row.
+            DataError: If the sheet cannot be read, or changes nothing.
         """
         from ntm_core.rules._sheets import read_threshold_sheet
 
-        overlays = read_threshold_sheet(sheet, self)
+        read = read_threshold_sheet(sheet, self, name=name)
+        label = name if name is not None else str(sheet)
         editions = dict(self._editions)
         raw = dict(self._raw)
         problems: list[Exception] = []
-        for edition_id, overlay in overlays.items():
+        for edition_id, overlay in read.overlays.items():
             data = merge_overlay(raw[edition_id], overlay)
             base = editions[edition_id]
             try:
-                parsed = parse_rule_data(data, f"{sheet} over {base.source}")
-            except ExceptionGroup as group:
+                parsed = parse_rule_data(data, f"{label} over {base.source}")
+            except ExceptionGroup as group:  # pragma: no cover - every row was checked alone
                 problems.extend(group.exceptions)
                 continue
             editions[edition_id] = attrs.evolve(
-                parsed, source=base.source, overlays=(*base.overlays, str(sheet))
+                parsed,
+                source=base.source,
+                overlays=(*base.overlays, label),
+                overrides=(*base.overrides, *read.overrides.get(edition_id, ())),
             )
             raw[edition_id] = data
-        if problems:
-            raise InputErrors(f"{sheet}: threshold sheet does not fit the rules", problems)
+        if problems:  # pragma: no cover - see above
+            raise InputErrors(f"{label}: threshold sheet does not fit the rules", problems)
         return Rulebook(editions=editions, raw=raw)
 
     # ------------------------------------------------------------------ queries
+
+    @property
+    def overrides(self) -> tuple[ThresholdOverride, ...]:
+        """Every threshold a layered sheet replaced or shadowed, by edition then sheet row.
+
+        Empty for the bundled rulebook; reports list these so a reader sees which
+        legal values a sheet put aside (see :class:`ThresholdOverride`).
+
+        .. versionadded:: 0.2.0
+        """
+        return tuple(o for edition in self for o in edition.overrides)
 
     def keys(self) -> tuple[str, ...]:
         """Every rule-set key, sorted."""
@@ -311,8 +336,12 @@ class Rulebook:
         return digest
 
     def raw(self, edition_id: str) -> Mapping[str, Any]:
-        """The (merged) file data of an edition, as read from TOML."""
-        return MappingProxyType(self._raw[edition_id])
+        """The (merged) file data of an edition, as read from TOML.
+
+        A read-only view of a deep copy: nothing done to it reaches the
+        rulebook (or the content hashes memoised from its data).
+        """
+        return MappingProxyType(copy.deepcopy(dict(self._raw[edition_id])))
 
 
 def _distance(edition: RuleSet, on: dt.date) -> int:

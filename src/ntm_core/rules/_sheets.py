@@ -13,6 +13,8 @@ import csv
 import datetime as dt
 import difflib
 import io
+import re
+import unicodedata
 from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
@@ -21,10 +23,19 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ntm_core._core.numbers import decimal_text, number_text
-from ntm_core._core.tables import read_table
+from ntm_core._core.tables import decode
 from ntm_core._core.vocabulary import CommuneGroup, Provenance, Region
 from ntm_core.exceptions import DataError, InputError, InputErrors, UnitMismatchError
-from ntm_core.rules._model import Indicator, IndicatorKind, RuleSet, Threshold
+from ntm_core.rules._loader import check_threshold
+from ntm_core.rules._model import (
+    Indicator,
+    IndicatorKind,
+    RuleSet,
+    SelectorKind,
+    Threshold,
+    ThresholdOverride,
+)
+from ntm_core.units import to_canonical
 
 if TYPE_CHECKING:
     from ntm_core.rules._rulebook import Rulebook
@@ -35,7 +46,7 @@ SHEET_COLUMNS = (
     "ruleset", "criterion", "indicator", "code", "name_vi", "unit", "comparator",
     "region", "group", "year", "commune_kind", "value",
     "citation_number", "citation_date", "citation_annex", "citation_item",
-    "provenance", "source", "note",
+    "provenance", "source", "note", "override",
 )  # fmt: skip
 """The columns of a threshold sheet, in order."""
 
@@ -85,6 +96,7 @@ def _row(
         "provenance": threshold.provenance.value if threshold is not None else "",
         "source": (threshold.source or "") if threshold is not None else "",
         "note": (threshold.note or "") if threshold is not None else "",
+        "override": "",
     }
 
 
@@ -93,14 +105,19 @@ def template_rows(edition: RuleSet, *, region: Region | None = None) -> Iterator
 
     For region-dependent editions every indicator gets one row for the general
     level and one per region (or only ``region`` when given); group-dependent
-    editions get one row per commune group.
+    editions get one row per commune group. No blank region (or group) row is
+    written beside a region-wide value that is verified or secondary: that
+    value is known to hold everywhere, and a sheet may replace it only on
+    purpose (the ``override`` column). Beside an unverified region-wide value
+    (a general level applied to every region by inference) the blank row stays,
+    for the official regional level.
     """
     slots: list[dict[str, object]]
-    if edition.selector == "region":
+    if edition.selector is SelectorKind.REGION:
         regions = [region] if region is not None else list(Region)
         slots = [{"region": None}]
         slots += ({"region": r.value} for r in regions)
-    elif edition.selector == "group":
+    elif edition.selector is SelectorKind.GROUP:
         slots = [{"group": None}]
         slots += ({"group": g.value} for g in CommuneGroup)
     else:
@@ -114,8 +131,16 @@ def template_rows(edition: RuleSet, *, region: Region | None = None) -> Iterator
                 continue
             shown.append(threshold)
             yield _row(edition, criterion.code, indicator, threshold)
+        known_everywhere = any(
+            t.provenance in (Provenance.VERIFIED, Provenance.SECONDARY)
+            and t.region is None
+            and t.group is None
+            for t in shown
+        )
         for slot in slots:
             wanted = {k: v for k, v in slot.items() if v is not None}
+            if wanted and known_everywhere:
+                continue
             if any(
                 {k: str(v) for k, v in t.selectors().items() if k in ("region", "group")}
                 == {k: str(v) for k, v in wanted.items()}
@@ -168,95 +193,282 @@ def _write_xlsx(target: Path, rows: list[dict[str, str]]) -> None:
     tmp.replace(target)
 
 
-def _read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
+_FORMULA = "="
+_TRUE_WORDS = ("true", "đạt", "yes", "x", "1")
+_OVERRIDE_WORDS = {"yes": True, "true": True, "x": True, "1": True, "có": True,
+                   "no": False, "false": False, "0": False, "không": False, "": False}  # fmt: skip
+# A plain decimal with bounded digits: no exponent, so no value can take long to read.
+_PLAIN = re.compile(r"^([-+]?\d{1,18}(?:\.\d{1,18})?)(?:\s+(\S.*))?$", re.DOTALL)
+_COMMA = re.compile(r"^[-+]?\d[\d\s.]*,\d+(?:\s+\S.*)?$", re.DOTALL)
+_MAX_CELL = 2_000
+_KEY_COLUMN = {
+    "value": "value", "relative_to": "value", "region": "region", "group": "group",
+    "year": "year", "commune_kind": "commune_kind", "provenance": "provenance",
+    "citation": "citation_number", "number": "citation_number", "date": "citation_date",
+    "annex": "citation_annex", "item": "citation_item", "source": "source", "note": "note",
+}  # fmt: skip
+
+
+def _cell_text(value: object) -> str:
+    """An XLSX cell as the text a CSV would hold (dates as ISO dates)."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+Rows = list[tuple[int, list[str | None]]]
+
+
+def _read_rows(path: Path) -> tuple[list[str], Rows]:
+    """The header and each row's line number and cells (``None``: missing from a short row)."""
+    if path.suffix.lower() == ".xlsx":
+        return _read_xlsx(path)
+    text = decode(path.read_bytes(), str(path))
+    if not text.strip():
+        raise DataError("the file is empty", source=str(path))
+    reader = csv.reader(io.StringIO(text))
+    lines: list[tuple[int, list[str]]] = []
+    start = 1
     try:
-        table = read_table(path, str(path))
-    except DataError as err:
-        if "no data rows" in err.message:
-            return []  # a header alone: nothing filled in
-        raise
-    if table.problems:
-        raise InputErrors(f"{path}: {len(table.problems)} problem(s)", table.problems)
-    return list(table.text_rows())
+        for line in reader:
+            if line:
+                lines.append((start, line))
+            start = reader.line_num + 1
+    except csv.Error as err:
+        raise DataError(f"not a CSV file: {err}", source=str(path), row=start) from None
+    (_, header), *rows = lines
+    width = len(header)
+    cells: Rows = [
+        (n, [*row, *([None] * (width - len(row)))] if len(row) < width else list(row))
+        for n, row in rows
+    ]
+    return header, cells
 
 
-def read_threshold_sheet(sheet: Path | str, rulebook: Rulebook) -> dict[str, dict[str, Any]]:
+def _read_xlsx(path: Path) -> tuple[list[str], Rows]:
+    try:
+        import openpyxl
+    except ImportError:
+        msg = "reading .xlsx needs openpyxl: pip install 'ntm-core[excel]'"
+        raise DataError(msg, source=str(path)) from None
+    try:
+        # Formulas are read as formulas (not as cached results, which a file written by
+        # a program does not have), so that a formula cell can be refused by name.
+        book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    except Exception as err:  # noqa: BLE001 - openpyxl raises many types for a bad file
+        raise DataError(f"not an Excel workbook: {err}", source=str(path)) from None
+    try:
+        values = [[_cell_text(c) for c in row] for row in book.active.iter_rows(values_only=True)]
+    finally:
+        book.close()
+    while values and not any(values[-1]):
+        values.pop()
+    if not values:
+        raise DataError("the sheet is empty", source=str(path))
+    header = list(values[0])
+    while header and not header[-1]:
+        header.pop()
+    width = len(header)
+    rows: Rows = []
+    for number, row in enumerate(values[1:], start=2):
+        cells: list[str | None] = list(row)
+        while len(cells) > width and not cells[-1]:
+            cells.pop()
+        if any(cells):
+            rows.append((number, [*cells, *([""] * (width - len(cells)))]))
+    return header, rows
+
+
+@attrs.frozen
+class SheetData:
+    """What a threshold sheet changes: overlay data and recorded overrides per edition."""
+
+    overlays: dict[str, dict[str, Any]]
+    overrides: dict[str, list[ThresholdOverride]]
+
+
+def read_threshold_sheet(  # noqa: PLR0915 - one pass over the rows, each check in turn
+    sheet: Path | str, rulebook: Rulebook, *, name: str | None = None
+) -> SheetData:
     """Read a filled sheet into overlay data per edition id.
 
-    Rows with an empty ``value`` are skipped (not filled yet). Every other row
-    must name an existing edition and indicator, carry a value that fits the
-    indicator (converted from the row's unit when it differs), a citation
-    number and a provenance.
+    Rows with an empty ``value`` are skipped (not filled yet), and so are rows
+    that restate a threshold the rulebook already has (the template writes
+    those). Every other row must name an existing edition and indicator, keep
+    the template's descriptive cells (criterion, code, name, comparator), carry
+    a plain decimal value that fits the indicator (converted from the row's
+    unit when it differs), a citation number and a provenance, and must not
+    repeat another row's indicator and selectors. A row that would replace or
+    shadow a ``verified`` or ``secondary`` threshold, or put a less sure value
+    in place of a surer one, needs ``yes`` in its ``override`` column.
 
     Raises:
         InputErrors: Of :class:`~ntm_core.exceptions.InputError`, one per
             problem, each naming the file, row and column.
-        DataError: If the file cannot be read at all.
+        DataError: If the file cannot be read at all, or changes nothing.
     """
     path = Path(sheet)
-    source = str(path)
+    source = name if name is not None else str(sheet)
     try:
-        rows = _read_rows(path)
+        header, rows = _read_rows(path)
     except OSError as err:
         raise DataError(f"cannot read the sheet: {err.strerror}", source=source) from None
+    _check_header(header, source)
     problems: list[Exception] = []
-    if rows:
-        missing = [c for c in _REQUIRED if c not in rows[0][1]]
-        if missing:
-            raise DataError(
-                f"missing column(s) {', '.join(missing)}; expected {', '.join(SHEET_COLUMNS)}",
-                source=source,
-            )
     overlays: dict[str, dict[str, Any]] = {}
-    for number, row in rows:
-        if not row.get("value", "").strip():
+    overrides: dict[str, list[ThresholdOverride]] = {}
+    seen: dict[tuple[str, str, tuple[tuple[str, str | int], ...]], tuple[int, str]] = {}
+    filled = 0
+    for number, cells in rows:
+        row = _SheetRow(header=header, cells=cells, number=number, source=source, problems=problems)
+        if not row.well_formed():
             continue
-        parsed = _SheetRow(row=row, number=number, source=source, problems=problems).parse(rulebook)
+        if not row.text("value"):
+            continue
+        filled += 1
+        parsed = row.parse(rulebook)
         if parsed is None:
             continue
-        edition_id, criterion_code, key, threshold = parsed
-        overlay = overlays.setdefault(edition_id, {"ruleset": {}, "criteria": []})
+        edition, criterion_code, indicator, threshold = parsed
+        selectors = tuple(sorted(threshold.selectors().items()))
+        signature = (edition.id, indicator.key, selectors)
+        value_text = _number_text(threshold.value)
+        if signature in seen:
+            first, first_value = seen[signature]
+            what = "repeats" if first_value == value_text else f"contradicts ({first_value!r} in)"
+            row.bad(
+                "value",
+                f"{what} row {first}: one row per indicator and selectors "
+                f"({dict(selectors) or 'general level'})",
+            )
+            continue
+        seen[signature] = (number, value_text)
+        replaced = row.replacements(edition, indicator, threshold)
+        if replaced is None:
+            continue
+        overrides.setdefault(edition.id, []).extend(replaced)
+        overlay = overlays.setdefault(edition.id, {"ruleset": {}, "criteria": []})
         crit = next((c for c in overlay["criteria"] if c["code"] == criterion_code), None)
         if crit is None:
             crit = {"code": criterion_code, "indicators": []}
             overlay["criteria"].append(crit)
-        ind = next((i for i in crit["indicators"] if i["key"] == key), None)
+        ind = next((i for i in crit["indicators"] if i["key"] == indicator.key), None)
         if ind is None:
-            ind = {"key": key, "thresholds": []}
+            ind = {"key": indicator.key, "thresholds": []}
             crit["indicators"].append(ind)
-        ind["thresholds"].append(threshold)
+        ind["thresholds"].append(row.data)
     if problems:
         raise InputErrors(f"{source}: {len(problems)} problem(s) in the threshold sheet", problems)
-    return overlays
+    if not overlays:
+        reason = (
+            "every filled row restates a threshold the rules already have"
+            if filled
+            else "no row has a value"
+        )
+        raise DataError(f"the threshold sheet changes nothing: {reason}", source=source)
+    return SheetData(overlays=overlays, overrides=overrides)
+
+
+def _check_header(header: list[str], source: str) -> None:
+    names = [h.strip() for h in header]
+    problems: list[Exception] = []
+    for index, name in enumerate(names):
+        if name not in SHEET_COLUMNS:
+            close = difflib.get_close_matches(name, SHEET_COLUMNS, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            problems.append(
+                InputError(
+                    f"unknown column{hint}; the columns are {', '.join(SHEET_COLUMNS)}",
+                    source=source,
+                    row=1,
+                    column=name[:80],
+                    value=name[:80],
+                )
+            )
+        elif name in names[:index]:
+            problems.append(
+                InputError("the column appears twice", source=source, row=1, column=name)
+            )
+    missing = [c for c in _REQUIRED if c not in names]
+    if missing:
+        problems.append(
+            DataError(
+                f"missing column(s) {', '.join(missing)}; expected {', '.join(SHEET_COLUMNS)}",
+                source=source,
+                row=1,
+            )
+        )
+    if problems:
+        raise InputErrors(f"{source}: not a threshold sheet", problems)
 
 
 @attrs.define
 class _SheetRow:
-    """One filled row of a threshold sheet, checked column by column."""
+    """One row of a threshold sheet, checked column by column."""
 
-    row: dict[str, str]
+    header: list[str]
+    cells: list[str | None]
     number: int
     source: str
     problems: list[Exception]
+    row: dict[str, str] = attrs.field(factory=dict)
+    data: dict[str, Any] = attrs.field(factory=dict)
+    override: bool = False
+
+    def well_formed(self) -> bool:
+        """Whether the row has as many cells as the header and no formula; names the cell if not."""
+        width = len(self.header)
+        if len(self.cells) > width:
+            extra = next(c for c in self.cells[width:] if c)
+            self.bad_cell(
+                f"(column {width + 1})",
+                f"the row has {len(self.cells)} cells but the header has {width} columns",
+                extra,
+            )
+            return False
+        if None in self.cells:
+            column = self.header[self.cells.index(None)].strip()
+            self.bad_cell(
+                column, f"the row is cut short: it has no cell for {column!r} and after", None
+            )
+            return False
+        self.row = {h.strip(): (c or "") for h, c in zip(self.header, self.cells, strict=True)}
+        ok = True
+        for column, cell in self.row.items():
+            if cell.lstrip().startswith(_FORMULA) and cell.strip() != "==":
+                self.bad(column, "a formula: type the value itself (paste as values)")
+                ok = False
+            elif len(cell) > _MAX_CELL:
+                self.bad(column, f"a cell of {len(cell)} characters (at most {_MAX_CELL})")
+                ok = False
+        return ok
 
     def text(self, column: str) -> str:
         return self.row.get(column, "").strip()
 
     def bad(self, column: str, message: str) -> None:
+        self.bad_cell(column, message, self.row.get(column))
+
+    def bad_cell(self, column: str, message: str, value: object) -> None:
+        shown = value[:80] if isinstance(value, str) else value
         self.problems.append(
-            InputError(
-                message,
-                source=self.source,
-                row=self.number,
-                column=column,
-                value=self.row.get(column),
-            )
+            InputError(message, source=self.source, row=self.number, column=column, value=shown)
         )
 
-    def parse(self, rulebook: Rulebook) -> tuple[str, str, str, dict[str, Any]] | None:
-        """``(edition id, criterion code, indicator key, threshold data)``, or ``None`` if bad."""
+    def parse(self, rulebook: Rulebook) -> tuple[RuleSet, str, Indicator, Threshold] | None:
+        """``(edition, criterion code, indicator, threshold)``, or ``None`` if the row is bad."""
+        spec = self.text("ruleset")
         try:
-            edition = rulebook.get(self.text("ruleset"))
+            if "@" not in spec:
+                msg = f"{spec!r} names no edition: write KEY@EDITION as the template does"
+                raise KeyError(msg)
+            edition = rulebook.get(spec)
         except KeyError as err:
             self.bad("ruleset", f"unknown rule set edition: {err.args[0]}")
             return None
@@ -270,41 +482,69 @@ class _SheetRow:
             self.bad("indicator", f"{edition.id} has no indicator {key!r}{hint}")
             return None
         criterion = next(c for c, i in edition.indicators() if i is indicator)
-        errors_before = len(self.problems)
-        threshold: dict[str, Any] = {"value": self.value(indicator)}
-        threshold.update(self.selectors())
-        threshold["citation"] = self.citation()
-        threshold["provenance"] = self.provenance()
-        threshold.update({c: self.text(c) for c in ("source", "note") if self.text(c)})
-        if len(self.problems) > errors_before:
+        before = len(self.problems)
+        self.unchanged_cells(criterion.code, indicator)
+        data: dict[str, Any] = {"value": self.value(indicator)}
+        data.update(self.selectors())
+        data["citation"] = self.citation()
+        data["provenance"] = self.provenance()
+        data.update({c: self.text(c) for c in ("source", "note") if self.text(c)})
+        self.override = self.explicit()
+        if len(self.problems) > before or data["value"] is None:
             return None
-        return edition.id, criterion.code, indicator.key, threshold
+        threshold, errors = check_threshold(
+            data, kind=indicator.kind, selector=edition.selector.value, source=self.source
+        )
+        for error in errors:
+            self.bad(_KEY_COLUMN.get(error.key or "", "value"), error.message)
+        if threshold is None:
+            return None
+        self.data = data
+        return edition, criterion.code, indicator, threshold
+
+    def unchanged_cells(self, criterion: str, indicator: Indicator) -> None:
+        """Descriptive cells are the rule set's: an edited one would be ignored, so refuse it."""
+        expected = {
+            "criterion": criterion,
+            "code": indicator.code,
+            "name_vi": indicator.name_vi,
+            "comparator": indicator.comparator.value,
+        }
+        for column, want in expected.items():
+            got = self.text(column)
+            if got and _folded(got) != _folded(want):
+                self.bad(
+                    column,
+                    f"the rule set says {want!r}; a sheet cannot change it "
+                    "(leave the cell as the template wrote it, or blank)",
+                )
 
     def value(self, indicator: Indicator) -> object:
-        from ntm_core.units import _NUMBER, to_canonical
-
         raw = self.text("value")
         if indicator.kind is IndicatorKind.BOOLEAN or indicator.unit is None:
-            if raw.casefold() not in ("true", "đạt", "yes", "x", "1"):
+            if raw.casefold() not in _TRUE_WORDS:
                 self.bad("value", f"a yes/no indicator's threshold is true (Đạt), got {raw!r}")
+                return None
             return True
-        unit = self.text("unit") or indicator.unit
+        match = _PLAIN.match(raw)
+        if match is None:
+            hint = (
+                "; the decimal separator is a point (46.5, not 46,5)" if _COMMA.match(raw) else ""
+            )
+            self.bad("value", f"expected a plain decimal number such as 46.5{hint}")
+            return None
+        number, suffix = match.group(1), (match.group(2) or "").strip()
+        column_unit = self.text("unit")
+        if suffix and column_unit and suffix != column_unit:
+            self.bad("value", f"the value says {suffix!r} but the unit column says {column_unit!r}")
+            return None
+        unit = suffix or column_unit or indicator.unit
+        blame = "unit" if column_unit and not suffix else "value"
         try:
-            value = to_canonical(
-                raw,
-                indicator.unit,
-                field=indicator.key,
-                unit=unit,
-                source=self.source,
-                row=self.number,
-            )
+            value = to_canonical(number, indicator.unit, field=indicator.key, unit=unit)
         except UnitMismatchError as err:
-            # blame the unit column only when the unit came from it, not from the value cell
-            bare = _NUMBER.match(raw) is not None and not _NUMBER.match(raw).group(2)  # type: ignore[union-attr]
-            column = "unit" if bare and self.text("unit") else "value"
-            self.bad(
-                column, f"expected a value in {indicator.unit}, got {raw!r} {unit!r}: {err.reason}"
-            )
+            reason = f": {err.reason}" if err.reason else ""
+            self.bad(blame, f"expected a value in {indicator.unit}, got unit {unit!r}{reason}")
             return None
         return value.numerator if value.denominator == 1 else decimal_text(value)
 
@@ -320,10 +560,10 @@ class _SheetRow:
         if self.text("commune_kind"):
             out["commune_kind"] = self.text("commune_kind")
         year = self.text("year")
-        if year and year.isdigit():
+        if year and year.isascii() and year.isdigit() and _YEARS[0] <= int(year) <= _YEARS[1]:
             out["year"] = int(year)
         elif year:
-            self.bad("year", f"expected a year such as 2024, got {year!r}")
+            self.bad("year", f"expected a year from {_YEARS[0]} to {_YEARS[1]}, such as 2024")
         return out
 
     def citation(self) -> dict[str, Any]:
@@ -339,7 +579,7 @@ class _SheetRow:
             try:
                 citation["date"] = dt.date.fromisoformat(date_text)
             except ValueError:
-                self.bad("citation_date", f"expected an ISO date (YYYY-MM-DD), got {date_text!r}")
+                self.bad("citation_date", "expected an ISO date (YYYY-MM-DD)")
         citation.update(
             {p: self.text(f"citation_{p}") for p in ("annex", "item") if self.text(f"citation_{p}")}
         )
@@ -351,5 +591,77 @@ class _SheetRow:
             return Provenance(text.casefold()).value
         except ValueError:
             choices = ", ".join(p.value for p in Provenance)
-            self.bad("provenance", f"expected one of {choices}, got {text!r}")
+            self.bad("provenance", f"expected one of {choices}, got {text[:40]!r}")
             return None
+
+    def explicit(self) -> bool:
+        text = self.text("override").casefold()
+        if text not in _OVERRIDE_WORDS:
+            self.bad("override", f"expected yes or blank, got {text!r}")
+            return False
+        return _OVERRIDE_WORDS[text]
+
+    def replacements(
+        self, edition: RuleSet, indicator: Indicator, new: Threshold
+    ) -> list[ThresholdOverride] | None:
+        """The thresholds this row puts aside; ``None`` if it changes nothing or may not.
+
+        Those are the ones that decide, today, some unit the row will decide: the
+        most specific thresholds whose selectors are a subset of the row's.
+        """
+        mine = new.selectors().items()
+        covering = [
+            t
+            for t in indicator.thresholds
+            if (t.value is not None or t.relative_to is not None) and t.selectors().items() <= mine
+        ]
+        taken = [
+            t
+            for t in covering
+            if not any(t.selectors().items() < other.selectors().items() for other in covering)
+        ]
+        same = next((t for t in taken if t.same_selectors(new)), None)
+        if (
+            same is not None
+            and same.value == new.value
+            and same.provenance is new.provenance
+            and same.citation.number == new.citation.number
+        ):
+            return None  # the template's own row for a known value, left as it was
+        explicit = self.override
+        records = [
+            ThresholdOverride(
+                edition=edition.id,
+                indicator=indicator.key,
+                old=old,
+                new=attrs.evolve(new, origin=f"{self.source}, row {self.number}"),
+                sheet=self.source,
+                row=self.number,
+                explicit=explicit,
+            )
+            for old in taken
+        ]
+        refused = [r for r in records if r.downgrade and not explicit]
+        for record in refused:
+            old = record.old
+            self.bad(
+                "override",
+                f"would replace the {old.provenance.value} threshold "
+                f"{_number_text(old.value)!s} ({old.selectors() or 'general level'}, "
+                f"{old.citation.number}) of {indicator.key} with one marked "
+                f"{new.provenance.value}; write yes in the override column to do so "
+                "on purpose",
+            )
+        if refused:
+            return None
+        if explicit and not records:
+            self.bad("override", "the row replaces no threshold; leave the override cell blank")
+            return None
+        return records
+
+
+_YEARS = (2000, 2100)
+
+
+def _folded(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())

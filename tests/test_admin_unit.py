@@ -1,13 +1,22 @@
-"""Administrative levels and units."""
+"""Administrative units: parsing rows, normalising names and codes, validity, immutability."""
 
 import datetime as dt
+import pickle
 import unicodedata
 
 import attrs
 import pytest
 from hypothesis import given
 
-from ntm_core import AdminLevel, AdminUnit, RuleLevel
+from admin_trees import (
+    REFORM,
+)
+from ntm_core.admin import (
+    AdminLevel,
+    AdminUnit,
+    LineageLink,
+    UnknownUnitError,
+)
 from strategies import admin_units
 
 
@@ -116,9 +125,22 @@ def test_generated_units_exist_on_their_first_day_and_are_hashable(unit):
         assert not unit.exists_on(unit.valid_to)
 
 
-def test_levels_map_to_rule_levels_and_ranks():
-    assert AdminLevel.CITY.rule_level is RuleLevel.TOWN
-    assert AdminLevel.TOWNSHIP.rule_level is None
-    assert AdminLevel.PROVINCE.rank < AdminLevel.DISTRICT.rank < AdminLevel.COMMUNE.rank
-    assert AdminLevel.TOWNSHIP.name_vi == "thị trấn"
-    assert AdminLevel.from_text("thôn") is AdminLevel.RESIDENTIAL_AREA
+def test_unit_dates_may_be_datetimes():
+    row = {
+        "code": "1",
+        "name": "Xã A",
+        "level": "commune",
+        "valid_from": dt.datetime(2025, 7, 1, tzinfo=dt.UTC),
+    }
+    assert AdminUnit.from_mapping(row).valid_from == REFORM
+    assert (
+        LineageLink(old_code="1", new_code="2", on=dt.datetime(2025, 7, 1, tzinfo=dt.UTC)).on
+        == REFORM
+    )
+
+
+def test_unknown_unit_error_pickles():
+    err = UnknownUnitError("no unit 'x' on 2025-01-01", column="code", value="x")
+    again = pickle.loads(pickle.dumps(err))
+    assert type(again) is UnknownUnitError
+    assert str(again) == str(err) == "column 'code': no unit 'x' on 2025-01-01"

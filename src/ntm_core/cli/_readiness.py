@@ -1,0 +1,263 @@
+"""``ntm readiness``: the province readiness report (on the bundled Hà Tĩnh sample by default)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from ntm_core._core.vocabulary import RuleLevel
+from ntm_core.cli._common import (
+    EXIT_OK,
+    SAMPLE_LABEL,
+    catalog,
+    check_scope,
+    output_options,
+    parse_date,
+    rulebook,
+    sample_rulebook,
+)
+from ntm_core.exceptions import InputError, RuleNotInForceError
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from ntm_core.admin import AdminSnapshot
+    from ntm_core.engine import Observations
+    from ntm_core.readiness import PlanTarget, ProvinceReadiness, YearResults
+    from ntm_core.rules import Rulebook, RuleSet
+
+__all__ = ["add_parser"]
+
+
+def _cmd_readiness(args: argparse.Namespace, out: TextIO) -> int:  # noqa: PLR0915 - one statement per step
+    """The province readiness report (on the bundled Hà Tĩnh sample when no DATA is given)."""
+    from ntm_core.datasets import HA_TINH_DIR
+    from ntm_core.engine import Ladder
+    from ntm_core.io import read_observations
+    from ntm_core.readiness import assess_province, read_recognitions
+
+    # The renderers are not exported by ntm_core.readiness yet (its owner is asked to).
+    from ntm_core.readiness._render import (
+        readiness_html,
+        readiness_markdown,
+        readiness_text,
+        readiness_to_dict,
+    )
+
+    sample = args.data is None
+    scope = args.scope or ("ha-tinh" if args.province == "42" else "vn")
+    book = rulebook(args)
+    check_scope(scope, (edition.key for edition in book))
+    if sample:
+        if args.province != "42":
+            msg = "the bundled sample covers Hà Tĩnh (--province 42) only; give DATA for another"
+            raise InputError(msg, column="province", value=args.province)
+        book = sample_rulebook(book)
+    editions: list[RuleSet] = []
+    for level in (RuleLevel.COMMUNE, RuleLevel.DISTRICT, RuleLevel.TOWN, RuleLevel.PROVINCE):
+        try:
+            ladder = Ladder.for_level(book, level=level, on=args.on, scope=scope)
+        except RuleNotInForceError:
+            continue
+        editions.extend(ladder.rungs)
+        if ladder.recognition is not None:
+            editions.append(ladder.recognition)
+    data = HA_TINH_DIR / "sample-observations.csv" if sample else Path(args.data)
+    observations = read_observations(
+        data,
+        catalog=catalog(book, editions),
+        decimal_comma=True if args.decimal_comma else None,
+    )
+    tree = _tree(args, args.on)
+    recognitions = (
+        read_recognitions(args.recognitions)
+        if args.recognitions
+        else (read_recognitions(HA_TINH_DIR / "recognitions.csv") if sample else [])
+    )
+    targets = _targets(args, sample=sample)
+    report = assess_province(
+        observations,
+        tree=tree,
+        province=args.province,
+        on=args.on,
+        period=args.period,
+        target_year=args.target,
+        rulebook=book,
+        scope=scope,
+        recognitions=recognitions,
+        targets=targets,
+        synthetic=sample,
+    )
+    ocop = _ocop_section(args, tree, sample=sample)
+    year = _year_results(args, report, observations, book, scope, ocop, sample=sample)
+    if args.format == "json":
+        document = readiness_to_dict(report, ocop=ocop)
+        document["year_results"] = year.to_dict()
+        json.dump(document, out, ensure_ascii=False, indent=2)
+        print(file=out)
+    elif args.format == "md":
+        head, *rows = year.lines()
+        out.write(readiness_markdown(report, ocop=ocop))
+        out.write(f"\n## {head}\n\n" + "".join(f"- {r.strip()}\n" for r in rows))
+    elif args.format == "html":
+        import html
+
+        items = "".join(f"<li>{html.escape(line.strip())}</li>" for line in year.lines()[1:])
+        section = f"<h2>{html.escape(year.lines()[0])}</h2><ul>{items}</ul>\n"
+        text = readiness_html(report, ocop=ocop)
+        out.write(text.replace("</body>", section + "</body>", 1))
+    else:
+        from ntm_core.ocop import render_ocop_section
+
+        if sample:
+            print(SAMPLE_LABEL, file=out)
+        lines = render_ocop_section(ocop) if ocop is not None else []
+        print(readiness_text(report, ocop_lines=lines), file=out)
+        print("\n".join(year.lines()), file=out)
+    return EXIT_OK
+
+
+def _tree(args: argparse.Namespace, on: dt.date) -> AdminSnapshot:
+    """The units of ``--units`` existing on ``on``, else Hà Tĩnh's tree as of that day."""
+    from ntm_core.admin import AdminSnapshot, load_units_csv
+    from ntm_core.datasets import ha_tinh_tree
+
+    if args.units:
+        return AdminSnapshot(
+            on=on, units=[u for u in load_units_csv(args.units) if u.exists_on(on)]
+        )
+    if args.province == "42":
+        return ha_tinh_tree().as_of(on)
+    msg = "give --units FILE (code, name, level, parent_code) for a province other than Hà Tĩnh"
+    raise InputError(msg, column="units")
+
+
+def _targets(args: argparse.Namespace, *, sample: bool) -> list[PlanTarget]:
+    """The plan targets of a readiness run (``--targets``, else the sample's)."""
+    from ntm_core.datasets import HA_TINH_DIR
+    from ntm_core.readiness import read_targets
+
+    if args.targets:
+        return read_targets(args.targets)
+    return read_targets(HA_TINH_DIR / "targets.toml") if sample else []
+
+
+def _year_results(  # noqa: PLR0917 - the context of one readiness run
+    args: argparse.Namespace,
+    report: ProvinceReadiness,
+    observations: Observations,
+    book: Rulebook,
+    scope: str,
+    ocop: dict[str, object] | None,
+    *,
+    sample: bool,
+) -> YearResults:
+    """The year's results: the report beside the previous period, judged by its own rules."""
+    import datetime as dt
+
+    from ntm_core.datasets import HA_TINH_DIR
+    from ntm_core.readiness import assess_province, read_recognitions, year_results
+
+    previous = None
+    before = report.period - 1
+    if before in set(observations.periods):
+        on = min(dt.date(before, 12, 31), args.on)
+        previous = assess_province(
+            observations,
+            tree=_tree(args, on),
+            province=args.province,
+            on=on,
+            period=before,
+            rulebook=book,
+            scope=scope,
+            recognitions=report.recognitions,
+        )
+    areas = args.residential_areas or (HA_TINH_DIR / "residential-areas.csv" if sample else None)
+    certified = None
+    if ocop is not None:
+        by_year = ocop["portfolio"]["new_by_year"]  # type: ignore[index]
+        certified = int(by_year.get(str(report.period), {}).get("certified", 0))
+    return year_results(
+        report,
+        previous,
+        residential_areas=read_recognitions(areas) if areas else None,
+        ocop_certified=certified,
+        targets=_targets(args, sample=sample),
+    )
+
+
+def _ocop_section(
+    args: argparse.Namespace, tree: AdminSnapshot, *, sample: bool
+) -> dict[str, object] | None:
+    """The OCOP section of the report: the sample's, or that of ``--products``.
+
+    Products of ``--products`` are counted per district-level unit of the
+    report's tree, as the sample's are (per commune when it has none).
+    """
+    from ntm_core.admin import AdminLevel
+    from ntm_core.datasets import ha_tinh_ocop_targets, ocop_sample_section
+    from ntm_core.ocop import ocop_section, read_products
+
+    if args.products:
+        targets = ha_tinh_ocop_targets() if args.province == "42" else None
+        districts = any(u.level.rank == AdminLevel.DISTRICT.rank for u in tree.units())
+        return ocop_section(
+            args.on,
+            products=read_products(args.products),
+            units=tree if districts else None,
+            targets=targets,
+            source=str(args.products),
+        )
+    if sample:
+        return ocop_sample_section(args.on)
+    return None
+
+
+def add_parser(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    """Add ``ntm readiness [DATA] --province CODE --on DATE …``."""
+    readiness = sub.add_parser(
+        "readiness",
+        parents=[common],
+        help="province readiness report (bundled Hà Tĩnh sample by default)",
+    )
+    readiness.add_argument(
+        "data", metavar="DATA", nargs="?", help="observations of every level (default: the sample)"
+    )
+    readiness.add_argument(
+        "--province", default="42", help="the province code (default 42, Hà Tĩnh)"
+    )
+    readiness.add_argument(
+        "--on", type=parse_date, required=True, help="the date whose rules apply (YYYY-MM-DD)"
+    )
+    readiness.add_argument("--target", type=int, help="the target year, e.g. 2025")
+    readiness.add_argument(
+        "--period", type=int, help="the assessment year (default: the latest not after --on)"
+    )
+    readiness.add_argument(
+        "--units", metavar="FILE", help="administrative units (code, name, level, parent_code)"
+    )
+    readiness.add_argument("--recognitions", metavar="FILE", help="recognition decisions CSV")
+    readiness.add_argument("--targets", metavar="FILE", help="plan targets TOML")
+    readiness.add_argument(
+        "--residential-areas",
+        metavar="FILE",
+        help="recognitions of model residential areas (CSV, columns of --recognitions)",
+    )
+    readiness.add_argument(
+        "--products", metavar="FILE", help="OCOP products CSV for the OCOP section"
+    )
+    readiness.add_argument(
+        "--scope", help="prefer this scope's rule sets (default: ha-tinh for 42, else vn)"
+    )
+    readiness.add_argument(
+        "--decimal-comma",
+        action="store_true",
+        help="the data writes decimals with a comma (45,5); default: detected from the file",
+    )
+    readiness.add_argument("--format", choices=("table", "json", "md", "html"), default="table")
+    output_options(readiness)
+    readiness.set_defaults(handler=_cmd_readiness)

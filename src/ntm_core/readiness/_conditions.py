@@ -1,0 +1,116 @@
+"""The province's own conditions: where it stands on each, and the gap a planner must close."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from fractions import Fraction
+
+import attrs
+
+from ntm_core._core.vocabulary import Citation, Outcome, Provenance, RuleLevel
+from ntm_core.engine import Assessment, CheckResult, Ladder, Value
+from ntm_core.readiness._levels import LevelResult
+
+__all__ = ["ConditionStatus", "condition_statuses"]
+
+
+@attrs.frozen(kw_only=True)
+class ConditionStatus:
+    """One condition of the target tier: where the unit stands and the gap to close.
+
+    .. versionadded:: 0.1.0
+    """
+
+    code: str
+    name_vi: str
+    name_en: str
+    outcome: Outcome
+    observed: Value | None
+    threshold: Value | None
+    unit: str | None
+    gap: str | None
+    gap_units: int | None
+    citation: Citation | None
+    provenance: Provenance | None
+    reason: str | None = None
+    """Why the outcome is what it is, when the check alone does not say (not applicable)."""
+
+
+# The district level was abolished nationwide on 2025-07-01 (NQ 1665/NQ-UBTVQH15;
+# shared/domain/ntm-facts.md, 9.3 Administrative reforms).
+_NO_DISTRICTS = dt.date(2025, 7, 1)
+
+_KIND_NAMES = {
+    RuleLevel.COMMUNE: "communes",
+    RuleLevel.DISTRICT: "districts",
+    RuleLevel.TOWN: "towns and cities",
+}
+
+
+def condition_statuses(
+    assessment: Assessment,
+    ladder: Ladder,
+    levels: Mapping[RuleLevel, LevelResult],
+    on: dt.date,
+) -> list[ConditionStatus]:
+    """Every check of the lowest rung of the province's assessment, with its gap.
+
+    A share over zero units (no districts after the 2025 reform, say) is
+    ``NOT_APPLICABLE`` with the reason: it is never counted as met.
+    """
+    edition = ladder.rungs[0]
+    aggregates = {i.key: i.aggregate for _, i in edition.indicators() if i.aggregate is not None}
+    out = []
+    for criterion in assessment.rungs[0].criteria:
+        for check in criterion.checks:
+            agg = aggregates.get(check.key)
+            children = len(levels[agg.of].units) if agg is not None and agg.of in levels else None
+            name = f"{_KIND_NAMES.get(agg.of, 'units')} at {agg.tier.label('en')}" if agg else ""
+            gap, gap_units = _gap(check, children, name)
+            outcome, reason = check.outcome, None
+            if agg is not None and children == 0:
+                kind = _KIND_NAMES.get(agg.of, "units")
+                outcome = Outcome.NOT_APPLICABLE
+                reason = (
+                    f"a share of {kind}, and there are no {kind} in the administrative tree "
+                    f"on {on.isoformat()}"
+                )
+                if agg.of in {RuleLevel.DISTRICT, RuleLevel.TOWN} and on >= _NO_DISTRICTS:
+                    reason += " (district level abolished on 2025-07-01, NQ 1665/NQ-UBTVQH15)"
+            out.append(
+                ConditionStatus(
+                    code=criterion.code,
+                    name_vi=criterion.name_vi,
+                    name_en=criterion.name_en,
+                    outcome=outcome,
+                    observed=check.observed,
+                    threshold=check.threshold,
+                    unit=check.unit,
+                    gap=gap,
+                    gap_units=gap_units,
+                    citation=check.citation,
+                    provenance=check.provenance,
+                    reason=reason,
+                )
+            )
+    return out
+
+
+def _gap(check: CheckResult, children: int | None, kind_name: str) -> tuple[str | None, int | None]:
+    """A planner's gap: ``"31 more communes at advanced"`` or the shortfall in units."""
+    if check.outcome is Outcome.MET or check.threshold is None or isinstance(check.threshold, bool):
+        if check.outcome is Outcome.NOT_MET and isinstance(check.threshold, bool):
+            return "not yet achieved", None
+        return None, None
+    if check.observed is None or isinstance(check.observed, bool):
+        return None, None
+    if children:
+        needed = math.ceil(Fraction(check.threshold) * children / 100)
+        have = math.floor(Fraction(check.observed) * children / 100 + Fraction(1, 10**9))
+        more = max(needed - have, 0)
+        return f"{more} more {kind_name}", more
+    if check.margin is not None and check.margin < 0:
+        return f"short by {float(-check.margin):g} {check.unit or ''}".rstrip(), None
+    return None, None
