@@ -50,6 +50,7 @@ nitpick_ignore_regex = [
     # Annotations are strings (PEP 563) evaluated in a public module's namespace, which
     # does not import numpy.typing: they stay as text.
     (r"py:.*", r"npt\..*"),
+    (r"py:.*", r"(Masks|BaseExceptionGroup\..*)"),
 ]
 
 autodoc_default_options = {"members": True, "show-inheritance": True, "member-order": "bysource"}
@@ -92,5 +93,13 @@ def _generate_ruleset_pages(_app: object) -> None:
     (out / "index.md").write_text("\n".join(index), encoding="utf-8")
 
 
+def _escape_numpy_scalars(
+    _app: object, _what: str, _name: str, _obj: object, _options: object, lines: list[str]
+) -> None:
+    """``np.bool_`` in an annotation Napoleon copied into a docstring is no RST link target."""
+    lines[:] = [line.replace("np.bool_", "np.bool\\_") for line in lines]
+
+
 def setup(app: object) -> None:
     app.connect("builder-inited", _generate_ruleset_pages)  # type: ignore[attr-defined]
+    app.connect("autodoc-process-docstring", _escape_numpy_scalars)  # type: ignore[attr-defined]

@@ -44,7 +44,7 @@ step "ruff check" .venv/bin/ruff check .
 step "ruff format" .venv/bin/ruff format --check .
 step "mypy --strict" .venv/bin/mypy src
 step "import layers" .venv/bin/lint-imports
-step "pytest" "$VPY" -m pytest -p no:cacheprovider --cov --cov-report=term --cov-fail-under=90
+step "pytest" "$VPY" -m pytest -p no:cacheprovider --cov --cov-report=term --cov-fail-under=95
 step "docs" .venv/bin/sphinx-build -W -n --keep-going -q -b html docs docs/_build/html
 step "examples" run_examples
 
