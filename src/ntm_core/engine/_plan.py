@@ -68,11 +68,44 @@ class Masks:
         )
 
 
+# A leaf's integer test on one column layout: ``(op, bound)`` where ``bound`` is a
+# scalar of the column's dtype shared by every group, or one bound per group;
+# ``None`` when the groups need different operators (``==`` with an integer
+# threshold in some groups only).
+_Test = tuple[str, Any] | None
+
+
 @attrs.frozen(eq=False)
 class _Leaf:
     key: str
     comparator: Comparator
     thresholds: tuple[Fraction | None, ...]  # one per selection group
+    # (scale, dtype) -> the compiled test; bounds are computed once per column layout
+    _tests: dict[tuple[int, str], _Test] = attrs.field(factory=dict, init=False)
+
+    @property
+    def has(self) -> tuple[bool, ...]:
+        return tuple(t is not None for t in self.thresholds)
+
+    def test(self, scale: int, dtype: np.dtype[Any]) -> _Test:
+        """The integer test of this leaf on a column of ``dtype`` over ``scale`` (cached)."""
+        key = (scale, dtype.str)
+        if key in self._tests:
+            return self._tests[key]
+        tests = [
+            _bound(self.comparator, t, scale) if t is not None else ("ge", 0)
+            for t in self.thresholds
+        ]
+        ops = {op for op, _ in tests}
+        test: _Test = None
+        if len(ops) == 1:
+            bounds = [_clamp(b, dtype) for _, b in tests]
+            bound: Any = (
+                dtype.type(bounds[0]) if len(set(bounds)) == 1 else np.asarray(bounds, dtype=dtype)
+            )
+            test = (ops.pop(), bound)
+        self._tests[key] = test
+        return test
 
 
 @attrs.frozen(eq=False)
@@ -136,36 +169,64 @@ class Plan:
         n = len(observations)
         rung_masks: list[Masks] = []
         criteria_masks: list[dict[str, Masks]] = []
-        below_met: Bools | None = None
-        below_known: Bools | None = None
+        below: Masks | None = None
+        scratch = np.empty(n, dtype=bool)
         for rung in self.rungs:
-            leaves = [
-                _run_leaf(leaf, observations.columns.get(leaf.key), index, n)
-                for leaf in rung.leaves
-            ]
             criteria: dict[str, Masks] = {}
-            for criterion in rung.criteria:
-                criteria[criterion.code] = _run_criterion(criterion, rung, leaves, n)
-            own = _all_of(list(criteria.values()), n)
-            if below_met is None or below_known is None:
+            fail_any = np.zeros(n, dtype=bool)  # some criterion NOT_MET
+            known_all = np.ones(n, dtype=bool)  # every criterion known or N/A
+            na_all: Bools | None = None  # every criterion N/A (None: no row)
+            for position, criterion in enumerate(rung.criteria):
+                masks, fail = _run_criterion(
+                    criterion, rung, observations, index, n, scratch=scratch
+                )
+                criteria[criterion.code] = masks
+                np.logical_or(fail_any, fail, out=fail_any)
+                if masks.na is None:
+                    np.logical_and(known_all, masks.known, out=known_all)
+                    na_all = None if position else na_all
+                else:
+                    np.logical_and(known_all, masks.known | masks.na, out=known_all)
+                    na_all = masks.na.copy() if position == 0 else _and_na(na_all, masks.na)
+            if not rung.criteria:
+                na_all = np.ones(n, dtype=bool)
+            own = _combine(fail_any, known_all, na_all)
+            if below is None:
                 # the first rung: "the rung below" is met, which only matters where own is N/A
                 chained = own if own.na is None else _all_of([_all_met(n), own], n)
             else:
-                chained = _all_of([Masks(known=below_known, met=below_met), own], n)
+                chained = _all_of([below, own], n)
             for array in (chained.known, chained.met):
                 array.flags.writeable = False
-            below_met, below_known = chained.met, chained.known
+            below = chained
             rung_masks.append(chained)
             criteria_masks.append(criteria)
         return tuple(rung_masks), tuple(criteria_masks)
 
 
+def _and_na(na_all: Bools | None, na: Bools) -> Bools | None:
+    if na_all is None:
+        return None
+    np.logical_and(na_all, na, out=na_all)
+    return na_all
+
+
+def _combine(fail_any: Bools, known_all: Bools, na_all: Bools | None = None) -> Masks:
+    """Kleene AND from "some part NOT_MET", "every part known" and "every part N/A".
+
+    Consumes ``fail_any`` (it becomes ``known``).
+    """
+    met = np.greater(known_all, fail_any)  # known_all & ~fail_any
+    known = np.logical_or(fail_any, known_all, out=fail_any)
+    if na_all is not None and na_all.any():
+        np.greater(known, na_all, out=known)
+        np.greater(met, na_all, out=met)
+        return Masks(known=known, met=met, na=na_all)
+    return Masks(known=known, met=met)
+
+
 def _all_met(n: int) -> Masks:
     return Masks(known=np.ones(n, dtype=bool), met=np.ones(n, dtype=bool))
-
-
-# A leaf's result: (fail, known); fail ⊆ known. ``None`` for "every row" / "no row".
-_LeafResult = tuple[Bools | None, Bools | None]
 
 
 def _bound(comparator: Comparator, threshold: Fraction, scale: int) -> tuple[str, int | None]:
@@ -188,17 +249,8 @@ def _bound(comparator: Comparator, threshold: Fraction, scale: int) -> tuple[str
     return "eq", floor if x.denominator == 1 else None
 
 
-def _fails(
-    values: npt.NDArray[Any], op: str, bound: npt.NDArray[Any] | int, out: Bools | None = None
-) -> Bools:
-    """Rows whose value does not pass the integer test (absent rows not masked)."""
-    if op == "ge":
-        result = np.less(values, bound, out=out)
-    elif op == "le":
-        result = np.greater(values, bound, out=out)
-    else:
-        result = np.not_equal(values, bound, out=out)
-    return np.asarray(result, dtype=bool)
+# The ufunc that marks the rows *failing* an integer test.
+_FAILS = {"ge": np.less, "le": np.greater, "eq": np.not_equal}
 
 
 def _clamp(bound: int | None, dtype: np.dtype[Any]) -> int:
@@ -209,38 +261,32 @@ def _clamp(bound: int | None, dtype: np.dtype[Any]) -> int:
     return min(max(bound, int(info.min)), int(info.max))
 
 
-def _run_leaf(
-    leaf: _Leaf, column: Column | None, index: npt.NDArray[np.intp], n: int
-) -> _LeafResult:
-    thresholds = leaf.thresholds
-    has = [t is not None for t in thresholds]
-    if column is None or not any(has):
-        return None, np.zeros(n, dtype=bool)
-    known = column.present if all(has) else column.present & np.asarray(has)[index]
+def _leaf_fails(leaf: _Leaf, column: Column, index: npt.NDArray[np.intp], out: Bools) -> Bools:
+    """Into ``out``: the rows whose value does not pass the leaf's test (absent rows not masked)."""
     if column.scaled is None:
-        fail = ~_exact_holds(leaf, column, index)
-        return fail & known, known
+        return np.logical_not(_exact_holds(leaf, column, index), out=out)
     values = column.scaled
     if values.dtype == np.bool_:
         values = values.view(np.int8)
-    tests = [
-        _bound(leaf.comparator, t, column.scale) if t is not None else ("ge", 0) for t in thresholds
-    ]
-    ops = {op for op, _ in tests}
-    if len(ops) == 1:
-        (op,) = ops
-        bounds = [_clamp(b, values.dtype) for _, b in tests]
-        if len(set(bounds)) == 1:
-            fail = _fails(values, op, values.dtype.type(bounds[0]))
-        else:
-            fail = _fails(values, op, np.asarray(bounds, dtype=values.dtype)[index])
-    else:  # "==" whose threshold is an integer in some groups only
-        fail = np.ones(n, dtype=bool)
-        for g, (op, b) in enumerate(tests):
-            rows = index == g
-            fail[rows] = _fails(values[rows], op, _clamp(b, values.dtype))
-    np.logical_and(fail, known, out=fail)
-    return fail, known
+    test = leaf.test(column.scale, values.dtype)
+    if test is not None:
+        op, bound = test
+        if isinstance(bound, np.ndarray):
+            bound = bound[index]
+        return np.asarray(_FAILS[op](values, bound, out=out), dtype=bool)
+    for g, threshold in enumerate(leaf.thresholds):  # "==" integer in some groups only
+        op, b = _bound(leaf.comparator, threshold, column.scale) if threshold else ("ge", 0)
+        rows = index == g
+        out[rows] = _FAILS[op](values[rows], _clamp(b, values.dtype))
+    return out
+
+
+def _leaf_known(leaf: _Leaf, column: Column | None, index: npt.NDArray[np.intp]) -> Bools | None:
+    """Rows where the leaf is known: observed and with a threshold (``None``: no row)."""
+    has = leaf.has
+    if column is None or not any(has):
+        return None
+    return column.present if all(has) else column.present & np.asarray(has)[index]
 
 
 def _exact_holds(leaf: _Leaf, column: Column, index: npt.NDArray[np.intp]) -> Bools:
@@ -273,76 +319,82 @@ def _magnitude(array: npt.NDArray[Any]) -> int:
     return int(max(abs(int(array.max())), abs(int(array.min()))))
 
 
-def _leaf_masks(result: _LeafResult, n: int) -> Masks:
-    fail, known = result
-    known_rows = np.ones(n, dtype=bool) if known is None else known
-    met = known_rows.copy() if fail is None else known_rows & ~fail
-    return Masks(known=known_rows, met=met)
+def _leaf_masks(
+    leaf: _Leaf, observations: Observations, index: npt.NDArray[np.intp], n: int
+) -> Masks:
+    column = observations.columns.get(leaf.key)
+    known = _leaf_known(leaf, column, index)
+    if known is None or column is None:
+        return Masks(known=np.zeros(n, dtype=bool), met=np.zeros(n, dtype=bool))
+    fail = _leaf_fails(leaf, column, index, np.empty(n, dtype=bool))
+    return Masks(known=known, met=np.greater(known, fail))
 
 
-def _run_criterion(criterion: _Criterion, rung: _Rung, leaves: list[_LeafResult], n: int) -> Masks:
+def _run_criterion(
+    criterion: _Criterion,
+    rung: _Rung,
+    observations: Observations,
+    index: npt.NDArray[np.intp],
+    n: int,
+    *,
+    scratch: Bools,
+) -> tuple[Masks, Bools]:
+    """The criterion's outcomes and its NOT_MET rows."""
     if criterion.leaves is None:
         used = set(criterion.condition.keys())
         codes = {
-            leaf.key: _leaf_masks(result, n).codes()
-            for leaf, result in zip(rung.leaves, leaves, strict=True)
+            leaf.key: _leaf_masks(leaf, observations, index, n).codes()
+            for leaf in rung.leaves
             if leaf.key in used
         }
-        return Masks.from_codes(_evaluate(criterion.condition, codes, n))
+        masks = Masks.from_codes(_evaluate(criterion.condition, codes, n))
+        return masks, np.greater(masks.known, masks.met)
     if not criterion.leaves:
-        return Masks(
-            known=np.zeros(n, dtype=bool), met=np.zeros(n, dtype=bool), na=np.ones(n, dtype=bool)
-        )
+        none = np.zeros(n, dtype=bool)
+        return Masks(known=none, met=none.copy(), na=np.ones(n, dtype=bool)), none
     fail_any: Bools | None = None
-    known_all: Bools | None = None
+    known_all: Bools | None = None  # None: every row known
+    shared = True  # known_all is a column's own (read-only) mask, not yet ours
     for i in criterion.leaves:
-        fail, known = leaves[i]
-        if fail is not None:
-            fail_any = (
-                fail.copy() if fail_any is None else np.logical_or(fail_any, fail, out=fail_any)
-            )
-        if known is not None:
-            known_all = (
-                known.copy()
-                if known_all is None
-                else np.logical_and(known_all, known, out=known_all)
-            )
-    return _combine(fail_any, known_all, n)
-
-
-def _combine(fail_any: Bools | None, known_all: Bools | None, n: int) -> Masks:
-    """AND of outcomes from "some row failed" and "every input known"."""
+        leaf = rung.leaves[i]
+        column = observations.columns.get(leaf.key)
+        known = _leaf_known(leaf, column, index)
+        if known is None or column is None:
+            known = np.zeros(n, dtype=bool)
+        else:
+            target = scratch if fail_any is not None else np.empty(n, dtype=bool)
+            fail = _leaf_fails(leaf, column, index, target)
+            np.logical_and(fail, known, out=fail)
+            if fail_any is None:
+                fail_any = fail
+            else:
+                np.logical_or(fail_any, fail, out=fail_any)
+        if known_all is None:
+            known_all = known
+        elif shared:
+            known_all = np.logical_and(known_all, known)
+            shared = False
+        else:
+            np.logical_and(known_all, known, out=known_all)
     if fail_any is None:
         fail_any = np.zeros(n, dtype=bool)
     if known_all is None:
         known_all = np.ones(n, dtype=bool)
-    met = known_all & ~fail_any
-    known = np.logical_or(fail_any, known_all, out=fail_any)
-    return Masks(known=known, met=met)
+    met = np.greater(known_all, fail_any)
+    return Masks(known=fail_any | known_all, met=met), fail_any
 
 
 def _all_of(parts: Sequence[Masks], n: int) -> Masks:
     """Kleene AND; NOT_APPLICABLE is neutral (all NOT_APPLICABLE, or none, is NOT_APPLICABLE)."""
-    if not parts:
-        return Masks(
-            known=np.zeros(n, dtype=bool), met=np.zeros(n, dtype=bool), na=np.ones(n, dtype=bool)
-        )
     fail_any = np.zeros(n, dtype=bool)
     known_all = np.ones(n, dtype=bool)
     na_all: Bools | None = np.ones(n, dtype=bool)
     for part in parts:
-        fail = part.known & ~part.met
-        known = part.known
-        if part.na is not None:
-            fail &= ~part.na
-            known = known | part.na
-        np.logical_or(fail_any, fail, out=fail_any)
+        np.logical_or(fail_any, np.greater(part.known, part.met), out=fail_any)
+        known = part.known if part.na is None else part.known | part.na
         np.logical_and(known_all, known, out=known_all)
         na_all = None if part.na is None or na_all is None else na_all & part.na
-    out = _combine(fail_any, known_all, n)
-    if na_all is not None and na_all.any():
-        return Masks(known=out.known & ~na_all, met=out.met & ~na_all, na=na_all)
-    return out
+    return _combine(fail_any, known_all, na_all)
 
 
 # The generic (rare) conditions, on outcome codes.
