@@ -126,6 +126,32 @@ def test_assess_table_and_csv(communes):
     assert rows[0]["10"] == "met"
 
 
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_assess_streams_in_chunks_with_the_same_bytes(communes, monkeypatch, fmt):
+    """Output written chunk by chunk (one write per chunk) equals the output written whole."""
+    from ntm_core.cli import _assess
+
+    argv = ("assess", communes, "--on", ON, "--scope", "ha-tinh", "--thresholds", SHEET)
+    whole = run(*argv, "--format", fmt)
+    monkeypatch.setattr(_assess, "_CHUNK", 5)
+
+    class Writes(io.StringIO):
+        count = 0
+
+        def write(self, text):
+            self.count += 1
+            return super().write(text)
+
+    out = Writes()
+    assert main([*argv, "--format", fmt], out=out) == 0
+    assert (0, out.getvalue()) == whole
+    assert len(json.loads(out.getvalue()) if fmt == "json" else out.getvalue().splitlines()) in {
+        182,
+        183,
+    }
+    assert 182 / 5 <= out.count <= 182 / 5 + 3  # one write per chunk, not per unit or token
+
+
 def test_explain_one_vnd_under_the_income_threshold(tmp_path, communes):
     """Criterion 10: income 1 VND/person/year under the threshold, everything else met."""
     target = standard_commune(communes)["unit"]

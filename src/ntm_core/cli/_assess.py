@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, TypedDict
@@ -24,6 +25,9 @@ from ntm_core.cli._common import (
 from ntm_core.exceptions import InputError, NtmCoreError
 
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
     from ntm_core.engine import BatchResult, Observations
     from ntm_core.rules import Rulebook
 
@@ -85,41 +89,129 @@ class _Summary(TypedDict):
     missing: list[str]
 
 
-def _unit_summaries(result: BatchResult) -> list[_Summary]:
-    """Per unit: the stable JSON fields of ``ntm assess``."""
-    from ntm_core.engine import CODES
+_CHUNK = 4096
+"""Units rendered per chunk: output is written chunk by chunk, never held whole."""
 
-    inverse = {v: k.value for k, v in CODES.items()}
-    observations = result.observations
-    keys = list(dict.fromkeys(i.key for rung in result.ladder.rungs for _, i in rung.indicators()))
-    absent = {
-        key: (~observations.columns[key].present if key in observations.columns else None)
-        for key in keys
-    }
-    tiers = result.tiers()
-    at_least = result.tiers_at_least()
-    outcomes = result.outcomes()
-    met = result.criteria_met()
-    out: list[_Summary] = []
-    for row, code in enumerate(observations.codes):
-        tier = tiers[row]
-        criteria = result.criterion_outcomes[0] if result.criterion_outcomes else {}
-        out.append(
-            _Summary(
-                unit=code,
-                name=observations.attribute("name", row),
-                period=observations.periods[row],
-                tier=tier.value if tier is not None else "unknown",
-                tier_at_least=at_least[row].value,
-                outcome=outcomes[row].value,
-                criteria_met=int(met[row]),
-                criteria=[
-                    {"code": c, "outcome": inverse[int(a[row])]} for c, a in criteria.items()
-                ],
-                missing=[k for k, m in absent.items() if m is None or bool(m[row])],
-            )
+
+class _Rows:
+    """Per-unit fields of ``ntm assess``, computed a chunk of rows at a time."""
+
+    def __init__(self, result: BatchResult) -> None:
+        from ntm_core.engine import CODES
+
+        self.result = result
+        self.names = {v: k.value for k, v in CODES.items()}
+        self.keys = list(
+            dict.fromkeys(i.key for rung in result.ladder.rungs for _, i in rung.indicators())
         )
-    return out
+        self.criteria = result.criterion_outcomes[0] if result.criterion_outcomes else {}
+        self.tiers = [t.value if t is not None else "unknown" for t in result.tiers()]
+        self.at_least = [t.value for t in result.tiers_at_least()]
+        self.outcomes = [o.value for o in result.outcomes()]
+        self.met = result.criteria_met()
+
+    def missing(self, start: int, stop: int) -> npt.NDArray[np.bool_]:
+        """Rows × indicator keys: whether the value is missing."""
+        import numpy as np
+
+        columns = self.result.observations.columns
+        out = np.ones((stop - start, len(self.keys)), dtype=bool)
+        for j, key in enumerate(self.keys):
+            if key in columns:
+                np.logical_not(columns[key].present[start:stop], out=out[:, j])
+        return out
+
+    def outcome_columns(self, start: int, stop: int) -> dict[str, list[str]]:
+        """Criterion code → the outcome of each row (rung 0)."""
+        names = self.names
+        return {
+            code: [names[c] for c in codes[start:stop].tolist()]
+            for code, codes in self.criteria.items()
+        }
+
+    def summaries(self, start: int, stop: int) -> list[_Summary]:
+        """The stable JSON fields of rows ``start:stop``."""
+        import numpy as np
+
+        observations = self.result.observations
+        names = observations.attributes.get("name")
+        missing = self.missing(start, stop)
+        rows, cols = np.nonzero(missing)
+        per_row = np.split(cols, np.cumsum(np.bincount(rows, minlength=stop - start))[:-1])
+        outcomes = self.outcome_columns(start, stop)
+        met = self.met[start:stop].tolist()
+        out: list[_Summary] = []
+        for i, row in enumerate(range(start, stop)):
+            out.append(
+                _Summary(
+                    unit=observations.codes[row],
+                    name=None if names is None else names[row],
+                    period=observations.periods[row],
+                    tier=self.tiers[row],
+                    tier_at_least=self.at_least[row],
+                    outcome=self.outcomes[row],
+                    criteria_met=met[i],
+                    criteria=[{"code": c, "outcome": o[i]} for c, o in outcomes.items()],
+                    missing=[self.keys[j] for j in per_row[i].tolist()],
+                )
+            )
+        return out
+
+    def csv_rows(self, start: int, stop: int, codes: list[str]) -> list[list[object]]:
+        """The ``--format csv`` rows of ``start:stop``."""
+        observations = self.result.observations
+        names = observations.attributes.get("name")
+        missing = self.missing(start, stop).sum(axis=1).tolist()
+        outcomes = self.outcome_columns(start, stop)
+        columns = [outcomes[c] for c in codes]
+        met = self.met[start:stop].tolist()
+        return [
+            [
+                observations.codes[row],
+                (names[row] if names is not None else None) or "",
+                observations.periods[row],
+                self.tiers[row],
+                self.outcomes[row],
+                met[i],
+                missing[i],
+                *(column[i] for column in columns),
+            ]
+            for i, row in enumerate(range(start, stop))
+        ]
+
+
+def _write_json(rows: _Rows, out: TextIO) -> None:
+    """The JSON list of unit summaries, one ``write`` per chunk of units.
+
+    Byte for byte what ``json.dump(summaries, out, ensure_ascii=False, indent=2)`` writes.
+    """
+    n = len(rows.result)
+    if not n:
+        out.write("[]\n")
+        return
+    for start in range(0, n, _CHUNK):
+        chunk = json.dumps(
+            rows.summaries(start, min(start + _CHUNK, n)), ensure_ascii=False, indent=2
+        )
+        # "[\n  {...},\n  {...}\n]": keep the items, join chunks as one list
+        out.write(("[\n" if start == 0 else ",\n") + chunk[2:-2])
+    out.write("\n]\n")
+
+
+def _write_csv(rows: _Rows, codes: list[str], out: TextIO) -> None:
+    """The ``--format csv`` table, one ``write`` per chunk of units."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(
+        ["unit", "name", "period", "tier", "outcome", "criteria_met", "missing", *codes]
+    )
+    n = len(rows.result)
+    for start in range(0, n, _CHUNK):
+        writer.writerows(rows.csv_rows(start, min(start + _CHUNK, n), codes))
+        out.write(buffer.getvalue())
+        buffer.seek(0)
+        buffer.truncate()
+    out.write(buffer.getvalue())
 
 
 def _cmd_assess(args: argparse.Namespace, out: TextIO) -> int:
@@ -129,37 +221,20 @@ def _cmd_assess(args: argparse.Namespace, out: TextIO) -> int:
     book, observations = _load_inputs(args)
     result = assess(observations, on=args.on, level=args.level, rulebook=book, scope=args.scope)
     ladder = result.ladder
-    summaries = _unit_summaries(result)
+    rows = _Rows(result)
     if args.format == "json":
-        json.dump(summaries, out, ensure_ascii=False, indent=2)
-        print(file=out)
+        _write_json(rows, out)
         return EXIT_OK
     codes = [c.code for c in ladder.rungs[0].criteria] if ladder.rungs else []
     if args.format == "csv":
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(
-            ["unit", "name", "period", "tier", "outcome", "criteria_met", "missing", *codes]
-        )
-        for item in summaries:
-            outcomes = {c["code"]: c["outcome"] for c in item["criteria"]}
-            writer.writerow(
-                [
-                    item["unit"],
-                    item["name"] or "",
-                    item["period"],
-                    item["tier"],
-                    item["outcome"],
-                    item["criteria_met"],
-                    len(item["missing"]),
-                    *(outcomes[c] for c in codes),
-                ]
-            )
+        _write_csv(rows, codes, out)
         return EXIT_OK
     if args.data is None:
         print(SAMPLE_LABEL, file=out)
+    summaries = rows.summaries(0, len(result))
     total = len(codes)
-    rows = [["UNIT", "NAME", "PERIOD", "TIER", "CRITERIA MET", "MISSING"]]
-    rows.extend(
+    table_rows = [["UNIT", "NAME", "PERIOD", "TIER", "CRITERIA MET", "MISSING"]]
+    table_rows.extend(
         [
             str(item["unit"]),
             str(item["name"] or ""),
@@ -170,7 +245,7 @@ def _cmd_assess(args: argparse.Namespace, out: TextIO) -> int:
         ]
         for item in summaries
     )
-    table(rows, out)
+    table(table_rows, out)
     counts: dict[str, int] = {}
     for item in summaries:
         counts[str(item["tier"])] = counts.get(str(item["tier"]), 0) + 1
