@@ -13,9 +13,9 @@ import json
 import pytest
 
 from ntm_core import RuleLevel
-from ntm_core.cli import main
+from ntm_core.cli import build_parser, main
 from ntm_core.datasets import HA_TINH_DIR
-from ntm_core.engine import Ladder
+from ntm_core.engine import Ladder, assess
 from ntm_core.rules import Rulebook
 
 ON = "2024-12-31"
@@ -150,6 +150,61 @@ def test_assess_streams_in_chunks_with_the_same_bytes(communes, monkeypatch, fmt
         183,
     }
     assert 182 / 5 <= out.count <= 182 / 5 + 3  # one write per chunk, not per unit or token
+
+
+def test_assess_output_is_what_the_stdlib_writers_write(tmp_path):
+    """The column-wise CSV and JSON renderers agree with ``csv.writer`` and ``json.dumps``."""
+    from ntm_core.cli import _assess
+
+    columns, rows = commune_rows()
+    names = ["Xã A, B", 'Xã "Q"', "line\nbreak", "cr\rx", "", "Xã Đông", " lead"]
+    for i, row in enumerate(rows):
+        row["name"] = names[i % len(names)]
+        if i % 3 == 0:
+            row[columns[3]] = ""  # a missing value
+    path = write(tmp_path / "named.csv", [*columns, "name"], rows)
+    argv = ("assess", path, "--on", ON, "--scope", "ha-tinh", "--thresholds", SHEET)
+    args = build_parser().parse_args([*argv, "--format", "json"])
+    book, observations = _assess._load_inputs(args)
+    result = assess(observations, on=args.on, level=args.level, rulebook=book, scope="ha-tinh")
+    summaries = _assess._Rows(result).summaries(0, len(result))
+    assert any(s["missing"] for s in summaries)
+    code, out = run(*argv, "--format", "json")
+    assert out == json.dumps(summaries, ensure_ascii=False, indent=2) + "\n"
+    codes = [c.code for c in result.ladder.rungs[0].criteria]
+    expected = io.StringIO()
+    writer = csv.writer(expected, lineterminator="\n")
+    writer.writerow(
+        ["unit", "name", "period", "tier", "outcome", "criteria_met", "missing", *codes]
+    )
+    for item in summaries:
+        outcomes = {c["code"]: c["outcome"] for c in item["criteria"]}
+        writer.writerow(
+            [
+                item["unit"],
+                item["name"] or "",
+                item["period"],
+                item["tier"],
+                item["outcome"],
+                item["criteria_met"],
+                len(item["missing"]),
+                *(outcomes[c] for c in codes),
+            ]
+        )
+    code, out = run(*argv, "--format", "csv")
+    assert (code, out) == (0, expected.getvalue())
+
+
+def test_assess_of_no_unit_writes_an_empty_list(tmp_path):
+    columns, rows = commune_rows()
+    rows = [{**row, "level": "ward"} for row in rows[:2]]  # no unit graded at commune level
+    path = write(tmp_path / "none.csv", [*columns, "level"], rows)
+    argv = ("assess", path, "--on", ON, "--scope", "ha-tinh", "--thresholds", SHEET)
+    code, out = run(*argv, "--format", "json")
+    assert (code, out) == (0, "[]\n")
+    code, out = run(*argv, "--format", "csv")
+    assert code == 0
+    assert out.splitlines()[0].startswith("unit,name,period,tier")
 
 
 def test_explain_one_vnd_under_the_income_threshold(tmp_path, communes):

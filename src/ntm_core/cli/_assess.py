@@ -6,6 +6,8 @@ import argparse
 import csv
 import io
 import json
+import re
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, TypedDict
 
@@ -123,11 +125,12 @@ class _Rows:
 
     def outcome_columns(self, start: int, stop: int) -> dict[str, list[str]]:
         """Criterion code → the outcome of each row (rung 0)."""
-        names = self.names
-        return {
-            code: [names[c] for c in codes[start:stop].tolist()]
-            for code, codes in self.criteria.items()
-        }
+        import numpy as np
+
+        names = np.empty(max(self.names) + 1, dtype=object)
+        for code, name in self.names.items():
+            names[code] = name
+        return {code: names[codes[start:stop]].tolist() for code, codes in self.criteria.items()}
 
     def summaries(self, start: int, stop: int) -> list[_Summary]:
         """The stable JSON fields of rows ``start:stop``."""
@@ -157,27 +160,93 @@ class _Rows:
             )
         return out
 
-    def csv_rows(self, start: int, stop: int, codes: list[str]) -> list[list[object]]:
-        """The ``--format csv`` rows of ``start:stop``."""
+    def csv_text(self, start: int, stop: int, codes: list[str]) -> str:
+        """The ``--format csv`` lines of rows ``start:stop``.
+
+        What the csv module's writer writes, one line per row (tests compare
+        the two), joined column-wise with no Python code per row.
+        """
         observations = self.result.observations
         names = observations.attributes.get("name")
-        missing = self.missing(start, stop).sum(axis=1).tolist()
         outcomes = self.outcome_columns(start, stop)
-        columns = [outcomes[c] for c in codes]
-        met = self.met[start:stop].tolist()
-        return [
-            [
-                observations.codes[row],
-                (names[row] if names is not None else None) or "",
-                observations.periods[row],
-                self.tiers[row],
-                self.outcomes[row],
-                met[i],
-                missing[i],
-                *(column[i] for column in columns),
-            ]
-            for i, row in enumerate(range(start, stop))
+        columns = [
+            map(_csv_field, observations.codes[start:stop]),
+            [""] * (stop - start)
+            if names is None
+            else [_csv_field(n) if n else "" for n in names[start:stop]],
+            map(str, observations.periods[start:stop]),
+            self.tiers[start:stop],
+            self.outcomes[start:stop],
+            map(str, self.met[start:stop].tolist()),
+            map(str, self.missing(start, stop).sum(axis=1).tolist()),
+            *(outcomes[c] for c in codes),
         ]
+        return "".join(line + "\n" for line in map(",".join, zip(*columns, strict=True)))
+
+
+_CSV_SPECIAL = re.compile(r'[,"\r\n]')
+
+
+def _csv_field(text: str) -> str:
+    """``text`` as the csv module writes it (quoted when it must be, which it decides)."""
+    if _CSV_SPECIAL.search(text) is None:
+        return text
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow([text])
+    return buffer.getvalue()[:-1]
+
+
+def _json_list(items: list[str], indent: str) -> str:
+    """A JSON list of already-rendered items, laid out as ``json.dumps(indent=2)`` does."""
+    if not items:
+        return "[]"
+    return f"[\n{indent}  " + f",\n{indent}  ".join(items) + f"\n{indent}]"
+
+
+def _json_items(rows: _Rows, start: int, stop: int) -> str:
+    """Rows ``start:stop`` as items of the ``ntm assess`` JSON list, comma-separated.
+
+    Byte for byte what ``json.dumps(summaries, ensure_ascii=False, indent=2)``
+    writes for them (tests compare the two), but rendered from the arrays with
+    precomputed fragments: the stdlib encoder is pure Python once indenting.
+    """
+    import numpy as np
+
+    quote = encode_basestring
+    observations = rows.result.observations
+    names = observations.attributes.get("name")
+    criteria = [(quote(code), array[start:stop].tolist()) for code, array in rows.criteria.items()]
+    fragments = {
+        code: {
+            value: f'{{\n        "code": {code},\n        "outcome": {quote(name)}\n      }}'
+            for value, name in rows.names.items()
+        }
+        for code, _ in criteria
+    }
+    keys = [quote(k) for k in rows.keys]
+    missing = rows.missing(start, stop)
+    where, columns = np.nonzero(missing)
+    per_row = np.split(columns, np.cumsum(np.bincount(where, minlength=stop - start))[:-1])
+    met = rows.met[start:stop].tolist()
+    items = []
+    for i, row in enumerate(range(start, stop)):
+        name = None if names is None else names[row]
+        listed = _json_list([fragments[code][values[i]] for code, values in criteria], "    ")
+        absent = _json_list([keys[j] for j in per_row[i].tolist()], "    ")
+        items.append(
+            f"  {{\n"
+            f'    "unit": {quote(observations.codes[row])},\n'
+            f'    "name": {"null" if name is None else quote(name)},\n'
+            f'    "period": {observations.periods[row]},\n'
+            f'    "tier": {quote(rows.tiers[row])},\n'
+            f'    "tier_at_least": {quote(rows.at_least[row])},\n'
+            f'    "outcome": {quote(rows.outcomes[row])},\n'
+            f'    "criteria_met": {met[i]},\n'
+            f'    "criteria": {listed},\n'
+            f'    "missing": {absent}\n'
+            f"  }}"
+        )
+    return ",\n".join(items)
 
 
 def _write_json(rows: _Rows, out: TextIO) -> None:
@@ -190,28 +259,18 @@ def _write_json(rows: _Rows, out: TextIO) -> None:
         out.write("[]\n")
         return
     for start in range(0, n, _CHUNK):
-        chunk = json.dumps(
-            rows.summaries(start, min(start + _CHUNK, n)), ensure_ascii=False, indent=2
-        )
-        # "[\n  {...},\n  {...}\n]": keep the items, join chunks as one list
-        out.write(("[\n" if start == 0 else ",\n") + chunk[2:-2])
+        text = _json_items(rows, start, min(start + _CHUNK, n))
+        out.write(("[\n" if start == 0 else ",\n") + text)
     out.write("\n]\n")
 
 
 def _write_csv(rows: _Rows, codes: list[str], out: TextIO) -> None:
     """The ``--format csv`` table, one ``write`` per chunk of units."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(
-        ["unit", "name", "period", "tier", "outcome", "criteria_met", "missing", *codes]
-    )
+    header = ["unit", "name", "period", "tier", "outcome", "criteria_met", "missing", *codes]
+    out.write(",".join(map(_csv_field, header)) + "\n")
     n = len(rows.result)
     for start in range(0, n, _CHUNK):
-        writer.writerows(rows.csv_rows(start, min(start + _CHUNK, n), codes))
-        out.write(buffer.getvalue())
-        buffer.seek(0)
-        buffer.truncate()
-    out.write(buffer.getvalue())
+        out.write(rows.csv_text(start, min(start + _CHUNK, n), codes))
 
 
 def _cmd_assess(args: argparse.Namespace, out: TextIO) -> int:
