@@ -1,4 +1,12 @@
-"""The scalar evaluator: one unit, exact numbers, the full explanation tree."""
+"""The scalar evaluator: one unit, exact numbers, the full explanation tree.
+
+The ladder is compiled once per threshold selection (cached by its content
+hash): each check's names, threshold, citation and provenance are resolved
+then, so explaining a unit only reads its values and compares them exactly
+(``Comparator.holds`` on fractions: this path is the batch path's reference).
+Checks of missing and yes/no observations, immutable and with three possible
+values, are built once and shared.
+"""
 
 from __future__ import annotations
 
@@ -16,65 +24,7 @@ from ntm_core.engine._observations import Observations, Value
 from ntm_core.rules._conditions import AllOf, Check
 from ntm_core.rules._model import Comparator, Criterion, Indicator, RuleSet, Selection, Threshold
 
-__all__ = ["assess_row", "check", "evaluate_rung", "explain_row", "tier_from_rungs"]
-
-
-def check(indicator: Indicator, observed: Value | None, threshold: Threshold | None) -> CheckResult:
-    """Compare one observation with its threshold (``None`` when unknown)."""
-    value = threshold.value if threshold is not None else None
-    outcome = Outcome.UNKNOWN
-    if observed is not None and value is not None:
-        outcome = Outcome.MET if indicator.comparator.holds(observed, value) else Outcome.NOT_MET
-    return CheckResult(
-        key=indicator.key,
-        code=indicator.code,
-        name_vi=indicator.name_vi,
-        name_en=indicator.name_en,
-        unit=indicator.unit,
-        comparator=indicator.comparator.value,
-        observed=observed,
-        threshold=value,
-        selectors=threshold.selector_map if threshold is not None else {},
-        citation=threshold.citation if threshold is not None else None,
-        provenance=threshold.provenance if threshold is not None else None,
-        outcome=outcome,
-    )
-
-
-def evaluate_rung(
-    edition: RuleSet,
-    value_of: Callable[[str], Value | None],
-    thresholds: Mapping[str, Threshold | None],
-    *,
-    below: Outcome = Outcome.MET,
-    indicators: Sequence[Indicator] | None = None,
-) -> RungResult:
-    """Evaluate one edition for one unit; ``below`` is the outcome of the rung below.
-
-    ``thresholds`` maps each indicator key to the threshold that applies to
-    the unit (see :meth:`Ladder.thresholds`).
-    """
-    listed = indicators if indicators is not None else [i for _, i in edition.indicators()]
-    checks = {i.key: check(i, value_of(i.key), thresholds[i.key]) for i in listed}
-    criteria = []
-    for criterion in edition.criteria:
-        condition = criterion.condition
-        if type(condition) is AllOf and all(type(c) is Check for c in condition.children):
-            # the default "all indicators" condition, without walking the tree
-            outcome = Outcome.all_of(checks[c.key].outcome for c in condition.children)  # type: ignore[union-attr]
-        else:
-            outcome = condition.evaluate(lambda key: checks[key].outcome)
-        criteria.append(
-            CriterionResult(
-                code=criterion.code,
-                name_vi=criterion.name_vi,
-                name_en=criterion.name_en,
-                outcome=outcome,
-                checks=[checks[i.key] for i in criterion.indicators],
-            )
-        )
-    own = Outcome.all_of(c.outcome for c in criteria)
-    return RungResult(tier=edition.tier, edition=edition.id, outcome=below & own, criteria=criteria)
+__all__ = ["assess_row", "explain_row", "tier_from_rungs"]
 
 
 def tier_from_rungs(outcomes: list[Outcome], tiers: tuple[Tier, ...]) -> tuple[Tier | None, Tier]:
@@ -153,7 +103,7 @@ class _CheckPlan:
         )
 
     def result(self, observed: Value | None) -> CheckResult:
-        """The check of ``observed`` (the same as :func:`check`)."""
+        """The check of ``observed``: UNKNOWN without a value or a threshold."""
         shareable = observed is None or observed.__class__ is bool
         if shareable:
             found = self.shared.get(observed)  # type: ignore[arg-type]
@@ -209,7 +159,7 @@ class _RungPlan:
     def run(
         self, value_of: Callable[[str], Value | None], below: Outcome
     ) -> tuple[RungResult, Mapping[str, CheckResult]]:
-        """The same result as :func:`evaluate_rung`, and its checks by key."""
+        """The rung's result (``below`` is the outcome of the rung below) and its checks by key."""
         results = {key: plan.result(value_of(key)) for key, plan in self.checks.items()}
         criteria = []
         for criterion, default, keys in self.criteria:
