@@ -407,9 +407,15 @@ def _duplicates(
     codes: list[str], periods: list[int], column: str, source: str | None,
     problems: list[InputError],
 ) -> None:  # fmt: skip
+    try:
+        import pandas as pd
+    except ImportError:  # pragma: no cover - the Arrow path without pandas
+        if len(set(zip(codes, periods, strict=True))) == len(codes):
+            return
+    else:
+        if not pd.DataFrame({"c": codes, "p": periods}).duplicated().any():
+            return
     keys = list(zip(codes, periods, strict=True))
-    if len(set(keys)) == len(keys):
-        return
     first: dict[tuple[str, int], int] = {}
     for index, key in enumerate(keys):
         if not key[0] or not key[1]:
@@ -565,6 +571,8 @@ def _wide(  # noqa: PLR0912, PLR0915, PLR0917 - one branch per column role, as _
     table = _units_table(units)
     filled: dict[str, list[str | None]] = {}
     for name in ATTRIBUTES:
+        if name not in given and not table:
+            continue
         values = given.get(name, [None] * size)
         if table:
             values = [
