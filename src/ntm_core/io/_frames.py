@@ -192,13 +192,24 @@ def _float_scale(values: npt.NDArray[np.float64], present: BoolArray) -> tuple[A
     filled = np.where(present, values, 0.0)
     if not np.isfinite(filled).all():
         return None
-    for k in range(_MAX_DECIMALS + 1):
+    # The digits a small sample needs are a lower bound: most columns pass one full check.
+    start = _least_decimals(filled[:4096], 0)
+    found = None if start is None else _least_decimals(filled, start)
+    if found is None:
+        return None
+    power = 10.0**found
+    return np.rint(filled * power).astype(np.int64), 10**found
+
+
+def _least_decimals(values: npt.NDArray[np.float64], start: int) -> int | None:
+    """The least ``k >= start`` with ``rint(x * 10**k) / 10**k == x`` for every value."""
+    for k in range(start, _MAX_DECIMALS + 1):
         power = 10.0**k
-        scaled = np.rint(filled * power)
+        scaled = np.rint(values * power)
         if np.abs(scaled).max(initial=0.0) >= 2.0**53:
             return None
-        if (scaled / power == filled).all():
-            return scaled.astype(np.int64), 10**k
+        if (scaled / power == values).all():
+            return k
     return None
 
 
@@ -352,7 +363,7 @@ def _ids(  # noqa: PLR0912, PLR0917 - one branch per dtype of each identifier
     """Unit codes (text) and periods (years) of every row, with a problem per bad cell."""
     if code.kind == "int":
         assert code.values is not None  # noqa: S101
-        codes: list[str] = code.values.astype(str).tolist()
+        codes: list[str] = list(map(str, code.values.tolist()))
         if code.missing is not None:
             for index in np.flatnonzero(code.missing).tolist():
                 codes[index] = ""
@@ -364,7 +375,7 @@ def _ids(  # noqa: PLR0912, PLR0917 - one branch per dtype of each identifier
             except _CellError:
                 text = None
             codes.append(text or "")
-    if "" in set(codes):
+    if code.missing is not None if code.kind == "int" else "" in codes:
         raw = code.objects(size)
         problems.extend(
             InputError("missing or bad unit code", source=source, row=index + 1,
@@ -401,6 +412,14 @@ def _ids(  # noqa: PLR0912, PLR0917 - one branch per dtype of each identifier
                        column=names[1], value=cell)
         )  # fmt: skip
     return codes, out
+
+
+def _unique_numbers(codes: npt.NDArray[Any] | None, periods: list[int]) -> bool:
+    """Whether integer codes and periods are unique pairs, decided with numpy alone."""
+    if codes is None or not len(codes) or codes.min() < 0 or codes.max() >= 2**40:
+        return False
+    keys = codes.astype(np.int64) * 1024 + (np.asarray(periods, dtype=np.int64) - _FIRST_YEAR)
+    return len(np.unique(keys)) == len(keys)
 
 
 def _duplicates(
@@ -526,7 +545,9 @@ def _wide(  # noqa: PLR0912, PLR0915, PLR0917 - one branch per column role, as _
     code_at, period_at = ids["unit_code"], ids["period"]
     codes, periods = _ids(columns[code_at], columns[period_at],
                           (header[code_at], header[period_at]), size, source, problems)  # fmt: skip
-    _duplicates(codes, periods, header[code_at], source, problems)
+    numbers = columns[code_at].values if columns[code_at].kind == "int" else None
+    if not _unique_numbers(numbers, periods):
+        _duplicates(codes, periods, header[code_at], source, problems)
 
     comma = decimal_comma
     if comma is None:
