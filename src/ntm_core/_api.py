@@ -297,7 +297,6 @@ def readiness(
         province = province or data.province
         tree = tree if tree is not None else data.tree
         book, area = _rules(data, rulebook, scope)
-        base = data.base_rulebook
         recognitions = data.recognitions if recognitions is None else recognitions
         targets = data.targets if targets is None else targets
         synthetic = data.synthetic
@@ -311,7 +310,7 @@ def readiness(
             tree = ha_tinh_sample().tree
         book = rulebook or Rulebook.bundled()
         area = scope or ("ha-tinh" if province == _HA_TINH else "vn")
-        base, synthetic = None, False
+        synthetic = False
     return assess_province(
         _observations(data, book),
         tree=tree,
@@ -324,7 +323,6 @@ def readiness(
         recognitions=tuple(recognitions or ()),
         targets=tuple(targets or ()),
         synthetic=synthetic,
-        base_rulebook=base,
     )
 
 

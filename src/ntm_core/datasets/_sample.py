@@ -57,7 +57,6 @@ class Sample:
         rulebook: The bundled rules with the sample's *illustrative*
             threshold sheet layered on (every value from it is marked
             provisional in the results).
-        base_rulebook: The rules before the sheet, to list what it overrode.
         recognitions: Recognition decisions (mostly synthetic).
         targets: The plan targets by year.
         ocop_products: The OCOP product portfolio (synthetic scores, real communes).
@@ -74,7 +73,6 @@ class Sample:
     observations: Observations
     tree: AdminTree
     rulebook: Rulebook
-    base_rulebook: Rulebook
     recognitions: tuple[Recognition, ...] = attrs.field(converter=_tuple)
     targets: tuple[PlanTarget, ...] = attrs.field(converter=_tuple)
     ocop_products: tuple[OcopProduct, ...] = attrs.field(converter=_tuple)
@@ -168,8 +166,7 @@ def ha_tinh_sample() -> Sample:
     from ntm_core.datasets import ha_tinh_tree
     from ntm_core.datasets._ocop import ha_tinh_ocop_targets, ocop_sample_products
 
-    base = Rulebook.bundled()
-    book = base.with_thresholds(_HA_TINH / "sample-thresholds.csv")
+    book = Rulebook.bundled().with_thresholds(_HA_TINH / "sample-thresholds.csv")
     tree = ha_tinh_tree()
     path = _HA_TINH / "sample-observations.csv"
     observations = read_observations(path, catalog=IndicatorCatalog.from_editions(book))
@@ -180,7 +177,6 @@ def ha_tinh_sample() -> Sample:
         observations=_with_unit_attributes(observations, tree),
         tree=tree,
         rulebook=book,
-        base_rulebook=base,
         recognitions=read_recognitions(_HA_TINH / "recognitions.csv"),
         targets=read_targets(_HA_TINH / "targets.toml"),
         ocop_products=ocop_sample_products(),
