@@ -17,9 +17,9 @@ from ntm_core._api import (
     ocop_portfolio,
     rate_ocop,
     read_observations,
-    readiness,
     sample,
 )
+from ntm_core._api import callable_readiness_package as _callable_readiness_package
 from ntm_core._core import publish
 from ntm_core._core.vocabulary import (
     Citation,
@@ -111,3 +111,6 @@ __all__ = [
 ]
 
 publish(globals(), __all__)  # documented (and pickled) as ntm_core.X
+
+# ``ntm.readiness(...)`` runs the report; ``ntm_core.readiness`` stays the package of its types.
+readiness = _callable_readiness_package()

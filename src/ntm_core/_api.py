@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
+import types
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from ntm_core._core.dates import as_date
 from ntm_core._core.vocabulary import RuleLevel
@@ -389,3 +392,23 @@ def ocop_portfolio(
     if unit_of is None and isinstance(products, Sample):
         unit_of = ocop_sample_district_of()
     return portfolio(rate_ocop(products, rulebook=rulebook), on=day, unit_of=unit_of)
+
+
+class _ReadinessPackage(types.ModuleType):
+    """The ``ntm_core.readiness`` package, which is also callable as :func:`readiness`.
+
+    ``ntm.readiness(sample, on=..., target=...)`` is the report a notebook asks for,
+    and ``from ntm_core.readiness import ProvinceReadiness`` is where its types live.
+    A module object cannot be both unless calling the package runs the function, so
+    the façade gives the package this class; nothing else about the module changes.
+    """
+
+    def __call__(self, data: object, **options: Any) -> ProvinceReadiness:  # noqa: ANN401 - the options of readiness()
+        return readiness(data, **options)
+
+
+def callable_readiness_package() -> types.ModuleType:
+    """Make the ``ntm_core.readiness`` package callable as :func:`readiness`, and return it."""
+    package = sys.modules["ntm_core.readiness"]
+    package.__class__ = _ReadinessPackage
+    return package
