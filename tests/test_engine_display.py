@@ -274,3 +274,85 @@ def test_cli_assess_writes_xlsx(tmp_path, capsys):
 
 def test_render_text_is_unchanged_by_the_batch_views(result):
     assert render_text(result.explain("18814")).startswith("18814 — 2024")
+
+
+# ------------------------------------------------------------------ Assessment
+
+
+@pytest.fixture(scope="module")
+def explained(result):
+    """Commune 18814: standard, and 2.1 million VND short of the (illustrative) advanced income."""
+    return result.explain("18814")
+
+
+def test_assessment_repr_is_short_and_str_is_the_explanation(explained):
+    text = repr(explained)
+    assert len(text) < 300
+    assert text == (
+        "<Assessment unit=18814 level=commune period=2024 on=2024-12-31 tier=standard "
+        "criteria_met=20/20 missing=0 provisional=True>"
+    )
+    assert str(explained) == explained.to_text() == render_text(explained)
+    rung = explained.rungs[1]
+    assert len(repr(rung)) < 300
+    assert "criteria_met=14/19" in repr(rung)
+    assert len(repr(rung.criteria[0])) < 300
+    assert all(len(repr(check)) < 300 for check in rung.checks())
+
+
+def test_assessment_text_writes_units_the_way_people_do(explained):
+    english = explained.to_text()
+    assert "51.9 million VND/person/year vs >= 54 million VND/person/year" in english
+    assert "short by 2.1 million VND/person/year" in english
+    assert "21.21% vs >= 55%" in english
+    assert "dimensionless" not in english
+    vietnamese = explained.to_text(lang="vi")
+    assert "51,9 triệu đồng/người/năm vs >= 54 triệu đồng/người/năm" in vietnamese
+    assert "còn thiếu 2,1 triệu đồng/người/năm" in vietnamese
+    assert "21,21%" in vietnamese
+    assert "million" not in vietnamese
+
+
+def test_assessment_html_is_a_collapsible_tree_of_rungs_criteria_and_checks(explained):
+    tree = parse(explained._repr_html_())
+    rungs = explained.rungs
+    assert explained.recognition is None  # the sample has no recognition observations
+    criteria = sum(len(r.criteria) for r in rungs)
+    assert tree.tags.count("details") == len(rungs) + criteria + 1  # + the rules
+    assert tree.tags.count("summary") == tree.tags.count("details")
+    income = [r for r in tree.rows if r and r[1].startswith("10 Average rural income")][-1]
+    assert income == [
+        "✗ not met",
+        "10 Average rural income per capita",
+        "51.9 million VND/person/year",
+        ">=",
+        "54 million VND/person/year",
+        "needs +2.1 million VND/person/year",
+        "illustrative (ntm_core Hà Tĩnh sample) of 2024-03-01; illustrative*",
+    ]
+    text = "".join(tree.text)
+    assert "* provisional" in text
+    assert "✗ not met: advanced" in text
+    assert "ha-tinh.commune.standard@2021-2025+211" in text
+
+
+def test_assessment_html_in_vietnamese(explained):
+    tree = parse(explained.to_html(lang="vi"))
+    income = [row for row in tree.rows if row and row[1].startswith("10 ")][-1]  # advanced
+    assert income[0] == "✗ chưa đạt"
+    assert income[2] == "51,9 triệu đồng/người/năm"
+    assert income[5] == "cần thêm 2,1 triệu đồng/người/năm"
+    water = [row[2:5] for row in tree.rows if row and row[1].startswith("17 ")]
+    assert ["21,21%", ">=", "55%"] in water
+
+
+def test_assessment_html_of_an_undecided_unit_lists_what_is_missing(sparse):
+    assessment = sparse.explain("18553")
+    html = assessment.to_html()
+    tree = parse(html)
+    text = "".join(tree.text)
+    assert "unknown (at least not yet" in text
+    assert f"Missing observations ({len(assessment.missing)})" in text
+    assert "not observed" in [row[2] for row in tree.rows if len(row) > 2]
+    with pytest.raises(ValueError, match="lang"):
+        assessment.to_html(lang="de")
