@@ -356,3 +356,42 @@ def test_assessment_html_of_an_undecided_unit_lists_what_is_missing(sparse):
     assert "not observed" in [row[2] for row in tree.rows if len(row) > 2]
     with pytest.raises(ValueError, match="lang"):
         assessment.to_html(lang="de")
+
+
+# ------------------------------------------------------------------ Observations
+
+
+def test_observations_repr_html_and_frame(result, sparse):
+    observations = result.observations
+    text = repr(observations)
+    assert len(text) < 300
+    assert text.startswith("<Observations rows=182 units=182 periods=2024 indicators=")
+    tree = parse(observations._repr_html_())
+    assert tree.headers[:3] == ["unit_code", "period", "region"]
+    assert len(tree.headers) == 3 + 12
+    assert len([r for r in tree.rows if r]) == 10
+    assert "… 172 more rows" in "".join(tree.text)
+    frame = observations.to_frame()
+    assert len(frame) == len(observations) == 182
+    assert frame.loc[0, "unit_code"] == "18088"
+    assert str(frame["income_per_capita"].dtype) == "float64"
+    assert str(frame["commune_plan_approved"].dtype) == "boolean"
+    exact = observations.to_frame(exact=True)
+    row = observations.row_of("18814")
+    assert exact.loc[row, "income_per_capita"] == Fraction("51.9")
+    small = sparse.observations.to_frame()
+    assert small["income_per_capita"].isna().tolist() == [False, True]
+    assert small["name"].tolist() == ["Xã A", "=Xã B"]
+    assert "yes" in "".join(parse(observations._repr_html_()).text)
+    column = observations.columns["income_per_capita"]
+    assert len(repr(column)) < 300
+
+
+def test_observations_floats_of_an_exact_column():
+    column = Column.from_values(
+        "x", IndicatorKind.NUMERIC, [Fraction(1, 3), None, Fraction(2**70, 7)]
+    )
+    floats = column.floats()
+    assert floats[0] == pytest.approx(1 / 3)
+    assert floats[1] != floats[1]  # NaN
+    assert floats[2] == pytest.approx(2**70 / 7)

@@ -278,7 +278,7 @@ class Assessment:
 
     ``repr()`` is one short line; ``str()`` and :meth:`to_text` are the
     explanation people read (``print(assessment)``); a notebook shows it as a
-    collapsible tree (:meth:`_repr_html_`); :meth:`to_dict` is the JSON document.
+    collapsible tree (``_repr_html_``); :meth:`to_dict` is the JSON document.
 
     Attributes:
         unit: The unit's code.

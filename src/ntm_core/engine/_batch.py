@@ -139,7 +139,7 @@ class BatchResult:
     units asked about.
 
     To look at it: ``repr()`` says how many units, which date and rules, and
-    the tier counts; a notebook shows a table (:meth:`_repr_html_`);
+    the tier counts; a notebook shows a table (``_repr_html_``);
     :meth:`to_frame`, :meth:`to_records`, :meth:`to_dict`, :meth:`to_text`,
     :meth:`to_csv` and :meth:`to_excel` give one row per unit, and
     ``result.plot.criteria_met()`` draws the official criteria-met bands.
@@ -185,7 +185,7 @@ class BatchResult:
         return _views.html(self)
 
     def to_html(self, *, lang: Lang = "en", limit: int | None = None) -> str:
-        """The HTML table of :meth:`_repr_html_`, in ``lang``; ``limit`` rows (default all).
+        """The HTML table a notebook shows, in ``lang``; ``limit`` rows (default all).
 
         .. versionadded:: 0.3.0
         """
