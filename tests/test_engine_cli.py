@@ -142,8 +142,8 @@ def test_explain_one_vnd_under_the_income_threshold(tmp_path, communes):
     assert code == 0
     assert "Tier: not yet at standard — 19/20 criteria met" in out
     assert "✗ 10. Income: not met" in out
-    assert "short by 0.000001 million_VND / person / year" in out
-    assert ">= 49 million_VND / person / year" in out
+    assert "short by 0.000001 million VND/person/year" in out
+    assert ">= 49 million VND/person/year" in out
     assert "illustrative (ntm_core Hà Tĩnh sample)" in out
     code, out = run(
         "explain",

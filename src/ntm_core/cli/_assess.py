@@ -3,28 +3,29 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO, TypedDict
+from typing import TYPE_CHECKING, TextIO
 
 from ntm_core._core.vocabulary import RuleLevel
 from ntm_core.cli._common import (
     EXIT_OK,
     SAMPLE_LABEL,
+    UsageError,
     catalog,
     check_scope,
     output_options,
+    output_path,
     parse_date,
     parse_level,
     rulebook,
     sample_rulebook,
-    table,
+    write_text,
 )
 from ntm_core.exceptions import InputError, NtmCoreError
 
 if TYPE_CHECKING:
-    from ntm_core.engine import BatchResult, Observations
+    from ntm_core.engine import Observations
     from ntm_core.rules import Rulebook
 
 __all__ = ["add_parsers"]
@@ -73,109 +74,32 @@ def _inputs(args: argparse.Namespace, book: Rulebook) -> tuple[Rulebook, Path]:
     return sample_rulebook(book), HA_TINH_DIR / "sample-observations.csv"
 
 
-class _Summary(TypedDict):
-    unit: str
-    name: str | None
-    period: int
-    tier: str
-    tier_at_least: str
-    outcome: str
-    criteria_met: int
-    criteria: list[dict[str, str]]
-    missing: list[str]
-
-
-def _unit_summaries(result: BatchResult) -> list[_Summary]:
-    """Per unit: the stable JSON fields of ``ntm assess``."""
-    from ntm_core.engine import CODES
-
-    inverse = {v: k.value for k, v in CODES.items()}
-    observations = result.observations
-    keys = list(dict.fromkeys(i.key for rung in result.ladder.rungs for _, i in rung.indicators()))
-    absent = {
-        key: (~observations.columns[key].present if key in observations.columns else None)
-        for key in keys
-    }
-    tiers = result.tiers()
-    at_least = result.tiers_at_least()
-    outcomes = result.outcomes()
-    met = result.criteria_met()
-    out: list[_Summary] = []
-    for row, code in enumerate(observations.codes):
-        tier = tiers[row]
-        criteria = result.criterion_outcomes[0] if result.criterion_outcomes else {}
-        out.append(
-            _Summary(
-                unit=code,
-                name=observations.attribute("name", row),
-                period=observations.periods[row],
-                tier=tier.value if tier is not None else "unknown",
-                tier_at_least=at_least[row].value,
-                outcome=outcomes[row].value,
-                criteria_met=int(met[row]),
-                criteria=[
-                    {"code": c, "outcome": inverse[int(a[row])]} for c, a in criteria.items()
-                ],
-                missing=[k for k, m in absent.items() if m is None or bool(m[row])],
-            )
-        )
-    return out
-
-
 def _cmd_assess(args: argparse.Namespace, out: TextIO) -> int:
     """Assess every unit of a data file."""
     from ntm_core.engine import assess
 
+    target = output_path(args)
+    if args.format == "xlsx" and target is None:
+        msg = "argument --format: xlsx needs --output FILE (a workbook is not text)"
+        raise UsageError(msg)
     book, observations = _load_inputs(args)
     result = assess(observations, on=args.on, level=args.level, rulebook=book, scope=args.scope)
-    ladder = result.ladder
-    summaries = _unit_summaries(result)
+    if args.format == "xlsx":
+        assert target is not None  # noqa: S101 - checked above, before the work
+        result.to_excel(target, lang=args.lang, force=args.force)
+        print(f"wrote {len(result)} units to {target}", file=out)
+        return EXIT_OK
     if args.format == "json":
-        json.dump(summaries, out, ensure_ascii=False, indent=2)
-        print(file=out)
-        return EXIT_OK
-    codes = [c.code for c in ladder.rungs[0].criteria] if ladder.rungs else []
-    if args.format == "csv":
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(
-            ["unit", "name", "period", "tier", "outcome", "criteria_met", "missing", *codes]
-        )
-        for item in summaries:
-            outcomes = {c["code"]: c["outcome"] for c in item["criteria"]}
-            writer.writerow(
-                [
-                    item["unit"],
-                    item["name"] or "",
-                    item["period"],
-                    item["tier"],
-                    item["outcome"],
-                    item["criteria_met"],
-                    len(item["missing"]),
-                    *(outcomes[c] for c in codes),
-                ]
-            )
-        return EXIT_OK
-    if args.data is None:
-        print(SAMPLE_LABEL, file=out)
-    total = len(codes)
-    rows = [["UNIT", "NAME", "PERIOD", "TIER", "CRITERIA MET", "MISSING"]]
-    rows.extend(
-        [
-            str(item["unit"]),
-            str(item["name"] or ""),
-            str(item["period"]),
-            str(item["tier"]),
-            f"{item['criteria_met']}/{total}",
-            str(len(item["missing"])),
-        ]
-        for item in summaries
-    )
-    table(rows, out)
-    counts: dict[str, int] = {}
-    for item in summaries:
-        counts[str(item["tier"])] = counts.get(str(item["tier"]), 0) + 1
-    summary = ", ".join(f"{n} {tier}" for tier, n in sorted(counts.items()))
-    print(f"\n{len(summaries)} units under {', '.join(ladder.ids)}: {summary}", file=out)
+        text = json.dumps(result.to_records(), ensure_ascii=False, indent=2) + "\n"
+    elif args.format == "csv":
+        text = result.to_csv()
+    else:
+        label = SAMPLE_LABEL + "\n" if args.data is None else ""
+        text = label + result.to_text(lang=args.lang) + "\n"
+    if target is None:
+        out.write(text)
+    else:
+        write_text(target, text)
     return EXIT_OK
 
 
@@ -244,8 +168,9 @@ def add_parsers(
     )
     output_options(data)
     assess = sub.add_parser("assess", parents=[data], help="decide every unit's tier")
-    assess.add_argument("--format", choices=("table", "json", "csv"), default="table")
-    assess.set_defaults(handler=_cmd_assess)
+    assess.add_argument("--format", choices=("table", "json", "csv", "xlsx"), default="table")
+    assess.add_argument("--lang", choices=("en", "vi"), default="en")
+    assess.set_defaults(handler=_cmd_assess, writes_file=True)
     explain = sub.add_parser("explain", parents=[data], help="explain one unit's decision")
     explain.add_argument("--unit", required=True, metavar="CODE", help="the unit code")
     explain.add_argument("--lang", choices=("en", "vi"), default="en")
