@@ -3,7 +3,9 @@
 Run: ``python benchmarks/bench_ingest.py``. Uses the real unit codes of
 ``../shared/data/vn/units-2025-01.csv`` when present (synthetic codes otherwise),
 a fixed seed, and values as people type them (decimals, ``85%``, counts such
-as ``850/1000``, ``Đạt``/``Không đạt``, empty cells). Prints one line.
+as ``850/1000``, ``Đạt``/``Không đạt``, empty cells). Then a pandas DataFrame
+of 1,000,000 communes (``--n`` scales it down, and says so) read column-wise
+and decided, against the float64 floor of ``bench_engine.py`` on the same arrays.
 """
 
 from __future__ import annotations
@@ -96,5 +98,77 @@ def main() -> None:
     print(f"ingest wide CSV {ROWS:,} rows: {ms:.0f} ms (budget {BUDGET_MS} ms)")
 
 
-if __name__ == "__main__":
+# ---------------------------------------------------------------- DataFrame to decision (issue 10)
+
+
+def dataframe_to_decision(n: int) -> None:
+    """Time ``observations_from_frame`` + ``evaluate_batch`` against the float64 floor.
+
+    The frame holds the very arrays ``bench_engine`` decides: float64 columns
+    with NaN for blanks (ratios with one decimal, amounts with six), nullable
+    booleans for yes/no, integer unit codes and periods. The regions are the
+    engine benchmark's selection groups (not a frame column), so the floor and
+    the engine decide the same thing. Prints
+    ``dataframe to decision N communes: X ms; ratio to floor R`` (budget 2).
+    """
+    import numpy as np
+    import pandas as pd
+    from bench_engine import data, floor, floor_inputs, require, rules, timed
+
+    from ntm_core.engine import evaluate_batch
+    from ntm_core.io import observations_from_frame
+
+    _, ladder = rules()
+    _, groups, raw = data(ladder, n)
+    catalog = ladder.catalog()
+    columns: dict[str, object] = {
+        "unit_code": np.arange(n, dtype=np.int64),
+        "period": np.full(n, 2023, dtype=np.int64),
+    }
+    for key, (values, scale, present) in raw.items():
+        if catalog.indicators[key].kind is IndicatorKind.BOOLEAN:
+            columns[key] = pd.arrays.BooleanArray(np.asarray(values, dtype=bool), ~present)
+        else:
+            column = values / scale
+            column[~present] = np.nan
+            columns[key] = column
+    frame = pd.DataFrame(columns)
+
+    def run() -> object:
+        observations = observations_from_frame(frame, catalog=catalog)
+        return evaluate_batch(ladder, observations, groups)
+
+    result = run()
+    decided = len(result.tier_index)  # type: ignore[attr-defined]
+    known = int((result.tier_index != -2).sum())  # type: ignore[attr-defined]
+    require(decided == n, f"{decided} units decided of {n}")
+    require(known > 0, "no known outcome: the benchmark would measure nothing")
+    plan = floor_inputs(ladder, groups, raw)
+    ingest_s = timed(lambda: observations_from_frame(frame, catalog=catalog), 3)
+    total_s = timed(run, 3)
+    floor_s = timed(lambda: floor(plan, groups.index, n), 5)
+    print(
+        f"  {decided:,} units decided, {known:,} with a known tier; ingest alone {ingest_s * 1000:.0f} ms"
+    )
+    print(
+        f"dataframe to decision {n} communes: {total_s * 1000:.0f} ms; "
+        f"ratio to floor {total_s / floor_s:.2f} (float64 floor {floor_s * 1000:.0f} ms; budget 2)"
+    )
+
+
+def main_all() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--n", type=int, default=1_000_000, help="communes in the frame (1,000,000)"
+    )
+    args = parser.parse_args()
+    if args.n != 1_000_000:
+        print(f"NOTE: N scaled down to {args.n:,} by --n (the budget is for 1,000,000)")
     main()
+    dataframe_to_decision(args.n)
+
+
+if __name__ == "__main__":
+    main_all()

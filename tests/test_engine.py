@@ -202,10 +202,10 @@ def test_one_vnd_under_the_income_threshold_fails_criterion_10():
     assert check.threshold == 45
     assert check.citation.number == "0/TEST"
     text = render_text(result)
-    assert "short by 0.000001 million_VND / person / year" in text
+    assert "short by 0.000001 million VND/person/year" in text
     assert "[0/TEST of 2022-03-08, Annex I, item 10; secondary]" in text
     vi = render_text(result, lang="vi")
-    assert "còn thiếu 0,000001 million_VND / person / year" in vi
+    assert "còn thiếu 0,000001 triệu đồng/người/năm" in vi
 
 
 def test_income_missing_makes_the_tier_unknown_and_lists_income():
@@ -288,7 +288,7 @@ def test_unreadable_region_names_the_unit():
 
 
 def test_render_rejects_unknown_language():
-    with pytest.raises(ValueError, match="lang must be"):
+    with pytest.raises(ValueError, match="expected lang="):
         render_text(tier_of(full_row()), lang="fr")
 
 

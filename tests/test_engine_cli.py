@@ -129,11 +129,11 @@ def test_assess_table_and_csv(communes):
 @pytest.mark.parametrize("fmt", ["json", "csv"])
 def test_assess_streams_in_chunks_with_the_same_bytes(communes, monkeypatch, fmt):
     """Output written chunk by chunk (one write per chunk) equals the output written whole."""
-    from ntm_core.cli import _assess
+    from ntm_core.engine import _batch_views
 
     argv = ("assess", communes, "--on", ON, "--scope", "ha-tinh", "--thresholds", SHEET)
     whole = run(*argv, "--format", fmt)
-    monkeypatch.setattr(_assess, "_CHUNK", 5)
+    monkeypatch.setattr(_batch_views, "CHUNK", 5)
 
     class Writes(io.StringIO):
         count = 0
@@ -167,10 +167,12 @@ def test_assess_output_is_what_the_stdlib_writers_write(tmp_path):
     args = build_parser().parse_args([*argv, "--format", "json"])
     book, observations = _assess._load_inputs(args)
     result = assess(observations, on=args.on, level=args.level, rulebook=book, scope="ha-tinh")
-    summaries = _assess._Rows(result).summaries(0, len(result))
+    summaries = result.to_records()
     assert any(s["missing"] for s in summaries)
+    assert all(s["criteria"] for s in summaries)
     code, out = run(*argv, "--format", "json")
     assert out == json.dumps(summaries, ensure_ascii=False, indent=2) + "\n"
+    assert json.loads(out) == summaries
     codes = [c.code for c in result.ladder.rungs[0].criteria]
     expected = io.StringIO()
     writer = csv.writer(expected, lineterminator="\n")
@@ -193,6 +195,7 @@ def test_assess_output_is_what_the_stdlib_writers_write(tmp_path):
         )
     code, out = run(*argv, "--format", "csv")
     assert (code, out) == (0, expected.getvalue())
+    assert result.to_csv() == out
 
 
 def test_assess_of_no_unit_writes_an_empty_list(tmp_path):
@@ -223,8 +226,8 @@ def test_explain_one_vnd_under_the_income_threshold(tmp_path, communes):
     assert code == 0
     assert "Tier: not yet at standard — 19/20 criteria met" in out
     assert "✗ 10. Income: not met" in out
-    assert "short by 0.000001 million_VND / person / year" in out
-    assert ">= 49 million_VND / person / year" in out
+    assert "short by 0.000001 million VND/person/year" in out
+    assert ">= 49 million VND/person/year" in out
     assert "illustrative (ntm_core Hà Tĩnh sample)" in out
     code, out = run(
         "explain",

@@ -1,14 +1,25 @@
 """ntm_core: Vietnam's New Rural Development (NTM) and OCOP criteria as versioned, cited rules.
 
-The public names are re-exported here; the machinery lives in private modules.
+One import gives what a user needs; the machinery lives in the sub-packages.
 
->>> import ntm_core
->>> ntm_core.Outcome.MET & ntm_core.Outcome.NOT_MET
+>>> import ntm_core as ntm
+>>> s = ntm.sample()                      # the bundled Hà Tĩnh sample: SYNTHETIC values
+>>> report = ntm.readiness(s, on="2024-12-31", target=2025)
+>>> report.province.name, report.period
+('Tỉnh Hà Tĩnh', 2024)
+>>> ntm.Outcome.MET & ntm.Outcome.NOT_MET
 <Outcome.NOT_MET: 'not_met'>
->>> ntm_core.Region.BTB.name_vi
-'Bắc Trung Bộ'
 """
 
+from ntm_core._api import (
+    assess,
+    explain,
+    ocop_portfolio,
+    rate_ocop,
+    read_observations,
+    sample,
+)
+from ntm_core._api import callable_readiness_package as _callable_readiness_package
 from ntm_core._core import publish
 from ntm_core._core.vocabulary import (
     Citation,
@@ -33,15 +44,22 @@ from ntm_core.admin import (
     load_lineage_csv,
     load_units_csv,
 )
+from ntm_core.datasets import Sample
+from ntm_core.engine import Assessment, BatchResult, Observations
 from ntm_core.exceptions import (
     DataError,
     InputError,
+    InputErrors,
+    MissingDependencyError,
     NtmCoreError,
     RuleDefinitionError,
     RuleNotInForceError,
     UnitMismatchError,
     UnknownIndicatorError,
 )
+from ntm_core.ocop import OcopBatch, OcopProduct, Portfolio
+from ntm_core.readiness import ProvinceReadiness
+from ntm_core.rules import Rulebook
 from ntm_core.units import to_canonical
 
 __all__ = [
@@ -49,29 +67,50 @@ __all__ = [
     "AdminSnapshot",
     "AdminTree",
     "AdminUnit",
+    "Assessment",
+    "BatchResult",
     "CarriedResult",
     "Citation",
     "CommuneGroup",
     "DataError",
     "InputError",
+    "InputErrors",
     "LineageLink",
     "LineageShare",
+    "MissingDependencyError",
     "NtmCoreError",
+    "Observations",
+    "OcopBatch",
+    "OcopProduct",
     "Outcome",
+    "Portfolio",
     "Provenance",
+    "ProvinceReadiness",
     "Region",
     "RuleDefinitionError",
     "RuleLevel",
     "RuleNotInForceError",
+    "Rulebook",
+    "Sample",
     "Tier",
     "UnitMismatchError",
     "UnknownIndicatorError",
     "UnknownUnitError",
     "__version__",
+    "assess",
     "count_reached",
+    "explain",
     "load_lineage_csv",
     "load_units_csv",
+    "ocop_portfolio",
+    "rate_ocop",
+    "read_observations",
+    "readiness",
+    "sample",
     "to_canonical",
 ]
 
 publish(globals(), __all__)  # documented (and pickled) as ntm_core.X
+
+# ``ntm.readiness(...)`` runs the report; ``ntm_core.readiness`` stays the package of its types.
+readiness = _callable_readiness_package()

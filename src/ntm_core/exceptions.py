@@ -29,6 +29,7 @@ __all__ = [
     "InputErrors",
     "MissingDependencyError",
     "NtmCoreError",
+    "OutputError",
     "RuleDefinitionError",
     "RuleNotInForceError",
     "UnitMismatchError",
@@ -106,6 +107,42 @@ def _rebuild_input_error(  # noqa: PLR0917 - pickle calls it with positional arg
 
 class DataError(InputError):
     """A data file as a whole cannot be read (empty, not UTF-8, wrong layout)."""
+
+
+class OutputError(NtmCoreError, OSError):
+    """A result cannot be written to the file asked for.
+
+    The file exists (and overwriting was not asked for), is a directory or a
+    symbolic link, has a suffix of another format, or the system refused the
+    write (a full disk, no permission). Nothing is left behind: neither a
+    partial file nor a temporary one.
+
+    Args:
+        message: What is wrong and how to fix it.
+        path: The file.
+
+    >>> print(OutputError("the file exists; pass --force (force=True) to replace it", path="a.csv"))
+    a.csv: the file exists; pass --force (force=True) to replace it
+
+    .. versionadded:: 0.2.0
+    """
+
+    def __init__(self, message: str, *, path: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.filename = path
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_output_error, (self.message, self.path))
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+def _rebuild_output_error(message: str, path: str) -> OutputError:
+    """Rebuild an :class:`OutputError` when unpickling."""
+    return OutputError(message, path=path)
 
 
 class UnitMismatchError(NtmCoreError, ValueError):

@@ -7,6 +7,7 @@ should import ``ntm_core._core`` directly.
 from __future__ import annotations
 
 from collections.abc import Iterable, MutableMapping
+from types import ModuleType
 
 
 def publish(namespace: MutableMapping[str, object], names: Iterable[str]) -> None:
@@ -23,6 +24,8 @@ def publish(namespace: MutableMapping[str, object], names: Iterable[str]) -> Non
     home = str(namespace["__name__"])
     for name in names:
         obj = namespace[name]
+        if isinstance(obj, ModuleType):  # a (callable) package is its own home
+            continue
         module = getattr(obj, "__module__", None)
         if not isinstance(module, str) or not (isinstance(obj, type) or callable(obj)):
             continue

@@ -10,15 +10,18 @@ file whole or not at all.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
+import os
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 
 from ntm_core._core.text import nfc
-from ntm_core.exceptions import DataError, InputError
+from ntm_core.exceptions import DataError, InputError, OutputError
 
 __all__ = [
     "Table",
@@ -28,6 +31,8 @@ __all__ = [
     "load_json",
     "read_table",
     "records_table",
+    "write_bytes",
+    "write_text",
     "xlsx_table",
 ]
 
@@ -295,3 +300,48 @@ def xlsx_table(path: Path, source: str) -> Table:
     return Table(
         header=header, columns=columns, rows=rows, header_row=1, source=source, problems=problems
     )
+
+
+# ---------------------------------------------------------------- writing
+
+
+def write_text(path: str | os.PathLike[str], text: str, *, force: bool = False) -> Path:
+    """Write ``text`` as UTF-8 to ``path``, whole or not at all; see :func:`write_bytes`."""
+    return write_bytes(path, text.encode("utf-8"), force=force)
+
+
+def write_bytes(path: str | os.PathLike[str], data: bytes, *, force: bool = False) -> Path:
+    """Write ``data`` to ``path``, whole or not at all.
+
+    The data go to a new temporary file with a unique name in the same folder,
+    which then takes the file's place in one step; on any failure it is removed.
+
+    Raises:
+        OutputError: ``path`` exists and ``force`` is false, is a directory, its
+            folder does not exist, or the system refuses the write.
+    """
+    name = os.fspath(path)
+    target = Path(name)
+    if target.is_dir():
+        raise OutputError("is a directory; name a file to write", path=name)
+    if not target.parent.is_dir():
+        raise OutputError(f"the folder {str(target.parent)!r} does not exist", path=name)
+    if (target.exists() or target.is_symlink()) and not force:
+        raise OutputError("the file exists; pass --force (force=True) to replace it", path=name)
+    try:
+        handle, temporary = tempfile.mkstemp(
+            dir=target.parent, prefix=f".{target.name}.", suffix=".part"
+        )
+    except OSError as err:
+        raise OutputError(f"cannot write here: {err.strerror}", path=name) from None
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        Path(temporary).replace(target)
+    except BaseException as err:
+        with contextlib.suppress(OSError):
+            Path(temporary).unlink()
+        if isinstance(err, OSError):
+            raise OutputError(f"cannot write the file: {err.strerror or err}", path=name) from None
+        raise
+    return target

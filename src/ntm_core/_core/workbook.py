@@ -38,6 +38,10 @@ def neutralise(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
+def _header(value: Iterable[object]) -> tuple[str, ...]:
+    return tuple(str(name) for name in value)
+
+
 def _rows(value: Iterable[Sequence[object]]) -> tuple[tuple[object, ...], ...]:
     return tuple(tuple(row) for row in value)
 
@@ -53,7 +57,7 @@ class Sheet:
     """
 
     title: str
-    header: tuple[str, ...] = attrs.field(converter=tuple)
+    header: tuple[str, ...] = attrs.field(converter=_header)
     rows: tuple[tuple[object, ...], ...] = attrs.field(converter=_rows)
 
 

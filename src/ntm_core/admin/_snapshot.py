@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
+from ntm_core._core.display import html_table
+from ntm_core._core.optional import require
 from ntm_core.admin._convert import as_date, check_types
 from ntm_core.admin._layout import Layout, checked_layout
 from ntm_core.admin._level import AdminLevel
 from ntm_core.admin._unit import AdminUnit, UnknownUnitError, unit_tuple
 
 __all__ = ["AdminSnapshot"]
+
+
+_HTML_ROWS = 20
 
 
 def _level_set(level: object) -> frozenset[AdminLevel] | None:
@@ -118,6 +124,48 @@ class AdminSnapshot(Mapping[str, AdminUnit]):
         return f"<AdminSnapshot on {self.on.isoformat()}: {len(self)} units ({parts})>"
 
     # -- the Mapping protocol
+
+    def _repr_html_(self) -> str:
+        """Counts per level and the first units."""
+        counts: dict[str, int] = {}
+        for unit in self._units:
+            counts[unit.level.value] = counts.get(unit.level.value, 0) + 1
+        summary = html_table(["level", "units"], counts.items(), caption=repr(self))
+        units = html_table(
+            ["code", "name", "level", "parent"],
+            ([u.code, u.name, u.level.value, u.parent_code] for u in self._units),
+            limit=_HTML_ROWS,
+        )
+        return summary + units
+
+    def to_frame(self) -> Any:  # noqa: ANN401 - a pandas DataFrame; pandas is optional
+        """One row per unit, as a pandas DataFrame.
+
+        Columns: ``code``, ``name``, ``level``, ``parent_code``, ``valid_from``,
+        ``valid_to`` (exclusive; empty when open), then one column per unit
+        attribute any unit has (``region``, ``group``…), empty where a unit lacks it.
+
+        Raises:
+            MissingDependencyError: pandas is not installed (``pip install 'ntm-core[pandas]'``).
+
+        .. versionadded:: 0.3.0
+        """
+        pd = require("pandas", feature="AdminSnapshot.to_frame()")
+        extra = sorted({k for u in self._units for k in u.attributes})
+        rows = [
+            [
+                u.code,
+                u.name,
+                u.level.value,
+                u.parent_code,
+                u.valid_from,
+                u.valid_to,
+                *(u.attributes.get(k) for k in extra),
+            ]
+            for u in self._units
+        ]
+        columns = ["code", "name", "level", "parent_code", "valid_from", "valid_to", *extra]
+        return pd.DataFrame(rows, columns=columns)
 
     def __getitem__(self, code: str) -> AdminUnit:
         return self._units[self._position(code)]

@@ -3,34 +3,30 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
-import re
-from json.encoder import encode_basestring
+from contextlib import ExitStack
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO, TypedDict
+from typing import TYPE_CHECKING, TextIO
 
 from ntm_core._core.vocabulary import RuleLevel
 from ntm_core.cli._common import (
     EXIT_OK,
     SAMPLE_LABEL,
+    UsageError,
     catalog,
     check_scope,
     output_options,
+    output_path,
+    output_stream,
     parse_date,
     parse_level,
     rulebook,
     sample_rulebook,
-    table,
 )
 from ntm_core.exceptions import InputError, NtmCoreError
 
 if TYPE_CHECKING:
-    import numpy as np
-    import numpy.typing as npt
-
-    from ntm_core.engine import BatchResult, Observations
+    from ntm_core.engine import Observations
     from ntm_core.rules import Rulebook
 
 __all__ = ["add_parsers"]
@@ -79,237 +75,30 @@ def _inputs(args: argparse.Namespace, book: Rulebook) -> tuple[Rulebook, Path]:
     return sample_rulebook(book), HA_TINH_DIR / "sample-observations.csv"
 
 
-class _Summary(TypedDict):
-    unit: str
-    name: str | None
-    period: int
-    tier: str
-    tier_at_least: str
-    outcome: str
-    criteria_met: int
-    criteria: list[dict[str, str]]
-    missing: list[str]
-
-
-_CHUNK = 4096
-"""Units rendered per chunk: output is written chunk by chunk, never held whole."""
-
-
-class _Rows:
-    """Per-unit fields of ``ntm assess``, computed a chunk of rows at a time."""
-
-    def __init__(self, result: BatchResult) -> None:
-        from ntm_core.engine import CODES
-
-        self.result = result
-        self.names = {v: k.value for k, v in CODES.items()}
-        self.keys = list(
-            dict.fromkeys(i.key for rung in result.ladder.rungs for _, i in rung.indicators())
-        )
-        self.criteria = result.criterion_outcomes[0] if result.criterion_outcomes else {}
-        self.tiers = [t.value if t is not None else "unknown" for t in result.tiers()]
-        self.at_least = [t.value for t in result.tiers_at_least()]
-        self.outcomes = [o.value for o in result.outcomes()]
-        self.met = result.criteria_met()
-
-    def missing(self, start: int, stop: int) -> npt.NDArray[np.bool_]:
-        """Rows × indicator keys: whether the value is missing."""
-        import numpy as np
-
-        columns = self.result.observations.columns
-        out = np.ones((stop - start, len(self.keys)), dtype=bool)
-        for j, key in enumerate(self.keys):
-            if key in columns:
-                np.logical_not(columns[key].present[start:stop], out=out[:, j])
-        return out
-
-    def outcome_columns(self, start: int, stop: int) -> dict[str, list[str]]:
-        """Criterion code → the outcome of each row (rung 0)."""
-        import numpy as np
-
-        names = np.empty(max(self.names) + 1, dtype=object)
-        for code, name in self.names.items():
-            names[code] = name
-        return {code: names[codes[start:stop]].tolist() for code, codes in self.criteria.items()}
-
-    def summaries(self, start: int, stop: int) -> list[_Summary]:
-        """The stable JSON fields of rows ``start:stop``."""
-        import numpy as np
-
-        observations = self.result.observations
-        names = observations.attributes.get("name")
-        missing = self.missing(start, stop)
-        rows, cols = np.nonzero(missing)
-        per_row = np.split(cols, np.cumsum(np.bincount(rows, minlength=stop - start))[:-1])
-        outcomes = self.outcome_columns(start, stop)
-        met = self.met[start:stop].tolist()
-        out: list[_Summary] = []
-        for i, row in enumerate(range(start, stop)):
-            out.append(
-                _Summary(
-                    unit=observations.codes[row],
-                    name=None if names is None else names[row],
-                    period=observations.periods[row],
-                    tier=self.tiers[row],
-                    tier_at_least=self.at_least[row],
-                    outcome=self.outcomes[row],
-                    criteria_met=met[i],
-                    criteria=[{"code": c, "outcome": o[i]} for c, o in outcomes.items()],
-                    missing=[self.keys[j] for j in per_row[i].tolist()],
-                )
-            )
-        return out
-
-    def csv_text(self, start: int, stop: int, codes: list[str]) -> str:
-        """The ``--format csv`` lines of rows ``start:stop``.
-
-        What the csv module's writer writes, one line per row (tests compare
-        the two), joined column-wise with no Python code per row.
-        """
-        observations = self.result.observations
-        names = observations.attributes.get("name")
-        outcomes = self.outcome_columns(start, stop)
-        columns = [
-            map(_csv_field, observations.codes[start:stop]),
-            [""] * (stop - start)
-            if names is None
-            else [_csv_field(n) if n else "" for n in names[start:stop]],
-            map(str, observations.periods[start:stop]),
-            self.tiers[start:stop],
-            self.outcomes[start:stop],
-            map(str, self.met[start:stop].tolist()),
-            map(str, self.missing(start, stop).sum(axis=1).tolist()),
-            *(outcomes[c] for c in codes),
-        ]
-        return "".join(line + "\n" for line in map(",".join, zip(*columns, strict=True)))
-
-
-_CSV_SPECIAL = re.compile(r'[,"\r\n]')
-
-
-def _csv_field(text: str) -> str:
-    """``text`` as the csv module writes it (quoted when it must be, which it decides)."""
-    if _CSV_SPECIAL.search(text) is None:
-        return text
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow([text])
-    return buffer.getvalue()[:-1]
-
-
-def _json_list(items: list[str], indent: str) -> str:
-    """A JSON list of already-rendered items, laid out as ``json.dumps(indent=2)`` does."""
-    if not items:
-        return "[]"
-    return f"[\n{indent}  " + f",\n{indent}  ".join(items) + f"\n{indent}]"
-
-
-def _json_items(rows: _Rows, start: int, stop: int) -> str:
-    """Rows ``start:stop`` as items of the ``ntm assess`` JSON list, comma-separated.
-
-    Byte for byte what ``json.dumps(summaries, ensure_ascii=False, indent=2)``
-    writes for them (tests compare the two), but rendered from the arrays with
-    precomputed fragments: the stdlib encoder is pure Python once indenting.
-    """
-    import numpy as np
-
-    quote = encode_basestring
-    observations = rows.result.observations
-    names = observations.attributes.get("name")
-    criteria = [(quote(code), array[start:stop].tolist()) for code, array in rows.criteria.items()]
-    fragments = {
-        code: {
-            value: f'{{\n        "code": {code},\n        "outcome": {quote(name)}\n      }}'
-            for value, name in rows.names.items()
-        }
-        for code, _ in criteria
-    }
-    keys = [quote(k) for k in rows.keys]
-    missing = rows.missing(start, stop)
-    where, columns = np.nonzero(missing)
-    per_row = np.split(columns, np.cumsum(np.bincount(where, minlength=stop - start))[:-1])
-    met = rows.met[start:stop].tolist()
-    items = []
-    for i, row in enumerate(range(start, stop)):
-        name = None if names is None else names[row]
-        listed = _json_list([fragments[code][values[i]] for code, values in criteria], "    ")
-        absent = _json_list([keys[j] for j in per_row[i].tolist()], "    ")
-        items.append(
-            f"  {{\n"
-            f'    "unit": {quote(observations.codes[row])},\n'
-            f'    "name": {"null" if name is None else quote(name)},\n'
-            f'    "period": {observations.periods[row]},\n'
-            f'    "tier": {quote(rows.tiers[row])},\n'
-            f'    "tier_at_least": {quote(rows.at_least[row])},\n'
-            f'    "outcome": {quote(rows.outcomes[row])},\n'
-            f'    "criteria_met": {met[i]},\n'
-            f'    "criteria": {listed},\n'
-            f'    "missing": {absent}\n'
-            f"  }}"
-        )
-    return ",\n".join(items)
-
-
-def _write_json(rows: _Rows, out: TextIO) -> None:
-    """The JSON list of unit summaries, one ``write`` per chunk of units.
-
-    Byte for byte what ``json.dump(summaries, out, ensure_ascii=False, indent=2)`` writes.
-    """
-    n = len(rows.result)
-    if not n:
-        out.write("[]\n")
-        return
-    for start in range(0, n, _CHUNK):
-        text = _json_items(rows, start, min(start + _CHUNK, n))
-        out.write(("[\n" if start == 0 else ",\n") + text)
-    out.write("\n]\n")
-
-
-def _write_csv(rows: _Rows, codes: list[str], out: TextIO) -> None:
-    """The ``--format csv`` table, one ``write`` per chunk of units."""
-    header = ["unit", "name", "period", "tier", "outcome", "criteria_met", "missing", *codes]
-    out.write(",".join(map(_csv_field, header)) + "\n")
-    n = len(rows.result)
-    for start in range(0, n, _CHUNK):
-        out.write(rows.csv_text(start, min(start + _CHUNK, n), codes))
-
-
 def _cmd_assess(args: argparse.Namespace, out: TextIO) -> int:
     """Assess every unit of a data file."""
     from ntm_core.engine import assess
 
+    target = output_path(args)
+    if args.format == "xlsx" and target is None:
+        msg = "argument --format: xlsx needs --output FILE (a workbook is not text)"
+        raise UsageError(msg)
     book, observations = _load_inputs(args)
     result = assess(observations, on=args.on, level=args.level, rulebook=book, scope=args.scope)
-    ladder = result.ladder
-    rows = _Rows(result)
-    if args.format == "json":
-        _write_json(rows, out)
+    if args.format == "xlsx":
+        assert target is not None  # noqa: S101 - checked above, before the work
+        result.to_excel(target, lang=args.lang, force=args.force)
+        print(f"wrote {len(result)} units to {target}", file=out)
         return EXIT_OK
-    codes = [c.code for c in ladder.rungs[0].criteria] if ladder.rungs else []
-    if args.format == "csv":
-        _write_csv(rows, codes, out)
-        return EXIT_OK
-    if args.data is None:
-        print(SAMPLE_LABEL, file=out)
-    summaries = rows.summaries(0, len(result))
-    total = len(codes)
-    table_rows = [["UNIT", "NAME", "PERIOD", "TIER", "CRITERIA MET", "MISSING"]]
-    table_rows.extend(
-        [
-            str(item["unit"]),
-            str(item["name"] or ""),
-            str(item["period"]),
-            str(item["tier"]),
-            f"{item['criteria_met']}/{total}",
-            str(len(item["missing"])),
-        ]
-        for item in summaries
-    )
-    table(table_rows, out)
-    counts: dict[str, int] = {}
-    for item in summaries:
-        counts[str(item["tier"])] = counts.get(str(item["tier"]), 0) + 1
-    summary = ", ".join(f"{n} {tier}" for tier, n in sorted(counts.items()))
-    print(f"\n{len(summaries)} units under {', '.join(ladder.ids)}: {summary}", file=out)
+    with ExitStack() as stack:
+        stream = out if target is None else stack.enter_context(output_stream(target))
+        if args.format == "json":
+            result.write_json(stream)  # a chunk of units per write, never the whole text
+        elif args.format == "csv":
+            result.write_csv(stream)
+        else:
+            label = SAMPLE_LABEL + "\n" if args.data is None else ""
+            stream.write(label + result.to_text(lang=args.lang) + "\n")
     return EXIT_OK
 
 
@@ -378,8 +167,9 @@ def add_parsers(
     )
     output_options(data)
     assess = sub.add_parser("assess", parents=[data], help="decide every unit's tier")
-    assess.add_argument("--format", choices=("table", "json", "csv"), default="table")
-    assess.set_defaults(handler=_cmd_assess)
+    assess.add_argument("--format", choices=("table", "json", "csv", "xlsx"), default="table")
+    assess.add_argument("--lang", choices=("en", "vi"), default="en")
+    assess.set_defaults(handler=_cmd_assess, writes_file=True)
     explain = sub.add_parser("explain", parents=[data], help="explain one unit's decision")
     explain.add_argument("--unit", required=True, metavar="CODE", help="the unit code")
     explain.add_argument("--lang", choices=("en", "vi"), default="en")

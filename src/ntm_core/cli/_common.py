@@ -10,7 +10,8 @@ import argparse
 import datetime as dt
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -32,6 +33,7 @@ __all__ = [
     "check_scope",
     "output_options",
     "output_path",
+    "output_stream",
     "parse_date",
     "parse_level",
     "parse_region",
@@ -175,17 +177,26 @@ def output_path(args: argparse.Namespace) -> Path | None:
     return path
 
 
-def write_text(path: Path, text: str) -> None:
-    """Write ``text`` whole or not at all: a unique temporary file beside ``path``, renamed over it.
+@contextmanager
+def output_stream(path: Path) -> Iterator[TextIO]:
+    """A text stream whose content replaces ``path`` whole, or not at all.
 
-    The temporary file is removed on any failure. (To be replaced by the one
-    atomic writer of ``ntm_core._core`` when it lands.)
+    It writes to a unique temporary file beside ``path``, renamed over it when
+    the ``with`` block ends; on any failure the temporary file is removed and
+    ``path`` is left as it was. (To be replaced by the one atomic writer of
+    ``ntm_core._core`` when it lands.)
     """
     handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
+            yield stream
         Path(name).replace(path)
     except BaseException:
         Path(name).unlink(missing_ok=True)
         raise
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write ``text`` whole or not at all (see :func:`output_stream`)."""
+    with output_stream(path) as stream:
+        stream.write(text)

@@ -34,13 +34,16 @@ from ntm_core.datasets._ocop import (
     ocop_sample_section,
     ocop_sample_units,
 )
+from ntm_core.datasets._sample import Sample, ha_tinh_sample
 
 __all__ = [
     "HA_TINH_DIR",
     "HA_TINH_OCOP_TARGETS",
     "OCOP_SAMPLE_PRODUCTS",
+    "Sample",
     "export_sample",
     "ha_tinh_ocop_targets",
+    "ha_tinh_sample",
     "ha_tinh_tree",
     "ocop_sample_district_of",
     "ocop_sample_products",

@@ -15,9 +15,11 @@ from typing import Any
 
 import attrs
 
+from ntm_core._core.display import Lang, short_repr
 from ntm_core._core.numbers import json_exact, number_text
 from ntm_core._core.vocabulary import Citation, Outcome, Provenance, RuleLevel, Tier
 from ntm_core._version import __version__
+from ntm_core.engine import _render
 from ntm_core.rules._model import Comparator
 
 __all__ = [
@@ -66,7 +68,7 @@ def _from_exact(value: object) -> Fraction | bool | None:
     return Fraction(str(value))
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class CheckResult:
     """One indicator compared with its threshold.
 
@@ -101,6 +103,16 @@ class CheckResult:
     citation: Citation | None = None
     provenance: Provenance | None = None
     outcome: Outcome = Outcome.UNKNOWN
+
+    def __repr__(self) -> str:
+        return short_repr(
+            "CheckResult",
+            ("key", self.key),
+            ("outcome", self.outcome.value),
+            ("observed", _exact_text(self.observed)),
+            ("comparator", self.comparator),
+            ("threshold", _exact_text(self.threshold)),
+        )
 
     @property
     def margin(self) -> Fraction | None:
@@ -162,7 +174,7 @@ class CheckResult:
         )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class CriterionResult:
     """A criterion's outcome and the checks it was decided from.
 
@@ -174,6 +186,14 @@ class CriterionResult:
     name_en: str
     outcome: Outcome
     checks: tuple[CheckResult, ...] = attrs.field(converter=_checks)
+
+    def __repr__(self) -> str:
+        return short_repr(
+            "CriterionResult",
+            ("code", self.code),
+            ("outcome", self.outcome.value),
+            ("checks", len(self.checks)),
+        )
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready mapping."""
@@ -197,7 +217,7 @@ class CriterionResult:
         )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class RungResult:
     """One rung of the ladder (one edition): its own criteria and its outcome.
 
@@ -211,6 +231,15 @@ class RungResult:
     edition: str
     outcome: Outcome
     criteria: tuple[CriterionResult, ...] = attrs.field(converter=_criteria)
+
+    def __repr__(self) -> str:
+        return short_repr(
+            "RungResult",
+            ("tier", self.tier.value if self.tier is not None else None),
+            ("edition", self.edition),
+            ("outcome", self.outcome.value),
+            ("criteria_met", f"{self.criteria_met}/{len(self.criteria)}"),
+        )
 
     @property
     def criteria_met(self) -> int:
@@ -243,9 +272,13 @@ class RungResult:
         )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class Assessment:
     """The explained decision for one unit on one date.
+
+    ``repr()`` is one short line; ``str()`` and :meth:`to_text` are the
+    explanation people read (``print(assessment)``); a notebook shows it as a
+    collapsible tree (``_repr_html_``); :meth:`to_dict` is the JSON document.
 
     Attributes:
         unit: The unit's code.
@@ -282,6 +315,40 @@ class Assessment:
     rules: tuple[str, ...] = attrs.field(default=(), converter=_strings)
     rules_hash: str = ""
     version: str = __version__
+
+    def __repr__(self) -> str:
+        return short_repr(
+            "Assessment",
+            ("unit", self.unit),
+            ("level", self.level.value),
+            ("period", self.period),
+            ("on", self.on.isoformat()),
+            ("tier", self.tier.value if self.tier is not None else "unknown"),
+            ("criteria_met", f"{self.criteria_met}/{len(self.criteria)}"),
+            ("missing", len(self.missing)),
+            ("provisional", self.provisional),
+        )
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+    def to_text(self, *, lang: Lang = "en") -> str:
+        """The explanation as text (see :func:`~ntm_core.engine.render_text`).
+
+        .. versionadded:: 0.3.0
+        """
+        return _render.render_text(self, lang=lang)
+
+    def to_html(self, *, lang: Lang = "en") -> str:
+        """The explanation as a collapsible HTML tree: rung → criteria → checks.
+
+        .. versionadded:: 0.3.0
+        """
+        return _render.render_html(self, lang=lang)
+
+    def _repr_html_(self) -> str:
+        """The collapsible tree of :meth:`to_html`, for notebooks."""
+        return _render.render_html(self)
 
     @property
     def outcome(self) -> Outcome:

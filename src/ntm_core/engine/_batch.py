@@ -8,15 +8,25 @@ as the scalar path. Outcomes are kept as boolean masks and turned into
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import os
+from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
+from typing import Any, TextIO
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
+from ntm_core._core.accessor import Accessor
+from ntm_core._core.display import Lang
+from ntm_core._core.tables import write_bytes
 from ntm_core._core.vocabulary import Outcome, Tier
+from ntm_core._core.workbook import workbook_bytes
+from ntm_core._version import __version__
+from ntm_core.engine import _batch_views as _views
 from ntm_core.engine._assessment import Assessment
+from ntm_core.engine._batch_views import BatchPlots
+from ntm_core.engine._codes import CODES, OUTCOMES
 from ntm_core.engine._ladder import Ladder
 from ntm_core.engine._observations import Observations, frozen, read_only
 from ntm_core.engine._plan import (  # MET...UNKNOWN: readiness reads them until it uses CODES
@@ -30,41 +40,24 @@ from ntm_core.engine._plan import (  # MET...UNKNOWN: readiness reads them until
 from ntm_core.engine._scalar import assess_row
 from ntm_core.rules._model import Selection
 
-__all__ = ["CODES", "BatchResult", "SelectionGroups", "evaluate_batch", "group_selections"]
+__all__ = [
+    "BATCH_SCHEMA",
+    "CODES",
+    "BatchResult",
+    "SelectionGroups",
+    "evaluate_batch",
+    "group_selections",
+]
 # Re-exported for ntm_core.readiness until it compares with CODES (issue 9); not public.
 __all__ += ["MET", "NA", "NOT_MET", "UNKNOWN"]
 
 Codes = npt.NDArray[np.int8]
 
-
-class _OutcomeCodes(Mapping[Outcome, int]):
-    """The ``int8`` code of each outcome in batch arrays (a read-only mapping).
-
-    Compare arrays with ``CODES[Outcome.MET]`` and so on; the numbers are stable:
-    NOT_MET 0, MET 1, UNKNOWN 2, NOT_APPLICABLE 3.
-    """
-
-    __slots__ = ()
-    _CODES = MappingProxyType(
-        {Outcome.NOT_MET: 0, Outcome.MET: 1, Outcome.UNKNOWN: 2, Outcome.NOT_APPLICABLE: 3}
-    )
-
-    def __getitem__(self, outcome: Outcome) -> int:
-        return self._CODES[outcome]
-
-    def __iter__(self) -> Iterator[Outcome]:
-        return iter(self._CODES)
-
-    def __len__(self) -> int:
-        return len(self._CODES)
-
-    def __repr__(self) -> str:
-        return f"CODES({dict(self._CODES)!r})"
+BATCH_SCHEMA = "ntm_core.assessments/1"
+"""The ``schema`` value of :meth:`BatchResult.to_dict` documents."""
 
 
-CODES: Mapping[Outcome, int] = _OutcomeCodes()
-"""The ``int8`` code of each outcome in batch arrays (read-only)."""
-_OUTCOMES = {v: k for k, v in CODES.items()}
+_OUTCOMES = OUTCOMES
 
 
 def _selection_tuple(value: Iterable[Selection]) -> tuple[Selection, ...]:
@@ -137,13 +130,19 @@ def _take(masks: Masks, index: npt.NDArray[np.intp]) -> Masks:
     )
 
 
-@attrs.frozen(kw_only=True, eq=False)
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class BatchResult:
     """Tiers and criterion outcomes for every row of an :class:`Observations`.
 
     Arrays are aligned with ``observations`` rows and read-only; mappings are
     read-only. Full explanations are built lazily, on the scalar path, for the
     units asked about.
+
+    To look at it: ``repr()`` says how many units, which date and rules, and
+    the tier counts; a notebook shows a table (``_repr_html_``);
+    :meth:`to_frame`, :meth:`to_records`, :meth:`to_dict`, :meth:`to_text`,
+    :meth:`to_csv` and :meth:`to_excel` give one row per unit, and
+    ``result.plot.criteria_met()`` draws the official criteria-met bands.
 
     Attributes:
         ladder: The editions applied.
@@ -168,8 +167,158 @@ class BatchResult:
     # Codes derived from the (read-only) masks on first use; they cannot go stale.
     _codes: dict[tuple[int, str | None], Codes] = attrs.field(factory=dict, init=False, repr=False)
 
+    plot = Accessor(BatchPlots)
+    """Figures (matplotlib): ``result.plot.criteria_met()``."""
+
     def __len__(self) -> int:
         return len(self.observations)
+
+    def __repr__(self) -> str:
+        return _views.repr_text(self)
+
+    def _repr_html_(self) -> str:
+        """A compact table for notebooks: the first units, their tiers and criteria.
+
+        A provisional tier is marked ``*``; outcome marks (✓ ✗ ? –) read
+        without colour; the rule sets and their sources are in a ``<details>``.
+        """
+        return _views.html(self)
+
+    def to_html(self, *, lang: Lang = "en", limit: int | None = None) -> str:
+        """The HTML table a notebook shows, in ``lang``; ``limit`` rows (default all).
+
+        .. versionadded:: 0.3.0
+        """
+        return _views.html(self, lang=lang, limit=len(self) if limit is None else limit)
+
+    def to_records(self) -> list[_views.Record]:
+        """One JSON-ready mapping per unit: what ``ntm assess --format json`` prints.
+
+        Keys: ``unit``, ``name``, ``period``, ``tier`` (``"unknown"`` when missing
+        data could change it), ``tier_at_least``, ``outcome`` (of the lowest rung),
+        ``criteria_met``, ``criteria`` (code and outcome of each criterion of the
+        lowest rung) and ``missing`` (indicator keys without a value).
+
+        .. versionadded:: 0.3.0
+        """
+        return _views.records(self)
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready: the date, level, rules and their hash, and :meth:`to_records` as ``units``.
+
+        .. versionadded:: 0.3.0
+        """
+        return {
+            "schema": BATCH_SCHEMA,
+            "version": __version__,
+            "on": self.ladder.on.isoformat(),
+            "level": self.ladder.level.value,
+            "rules": list(self.ladder.ids),
+            "rules_hash": self.rules_hash,
+            "units": self.to_records(),
+        }
+
+    def to_text(self, *, lang: Lang = "en") -> str:
+        """The table ``ntm assess`` prints: unit, name, period, tier, criteria met, missing.
+
+        A last line counts the tiers under the rule sets used. With
+        ``lang="vi"`` headers and tiers are Vietnamese.
+
+        .. versionadded:: 0.3.0
+        """
+        return _views.text(self, lang=lang)
+
+    def to_csv(self) -> str:
+        """CSV text (``ntm assess --format csv``): one row per unit, one column per criterion.
+
+        .. versionadded:: 0.3.0
+        """
+        return _views.csv_text(self)
+
+    def write_csv(self, stream: TextIO) -> None:
+        """Write :meth:`to_csv`'s text to ``stream``, a chunk of units per ``write``.
+
+        The same bytes as ``stream.write(result.to_csv())``, without holding
+        the whole text: ``ntm assess --format csv`` writes this way.
+
+        >>> import io, ntm_core as ntm
+        >>> result = ntm.assess(ntm.sample(), on="2024-12-31")
+        >>> out = io.StringIO()
+        >>> result.write_csv(out)
+        >>> out.getvalue() == result.to_csv()
+        True
+
+        .. versionadded:: 0.3.0
+        """
+        _views.write_csv(self, stream)
+
+    def write_json(self, stream: TextIO) -> None:
+        """Write :meth:`to_records` to ``stream`` as a JSON list, a chunk of units per ``write``.
+
+        Byte for byte ``json.dump(result.to_records(), stream, ensure_ascii=False,
+        indent=2)`` and a newline, without building the records:
+        ``ntm assess --format json`` writes this way.
+
+        >>> import io, json, ntm_core as ntm
+        >>> result = ntm.assess(ntm.sample(), on="2024-12-31")
+        >>> out = io.StringIO()
+        >>> result.write_json(out)
+        >>> json.loads(out.getvalue()) == result.to_records()
+        True
+
+        .. versionadded:: 0.3.0
+        """
+        _views.write_json(self, stream)
+
+    def to_frame(self) -> Any:  # noqa: ANN401 - a pandas DataFrame; pandas is optional
+        """One row per unit, as a pandas DataFrame.
+
+        Columns, in order: ``unit_code``, ``name``, ``level``, ``period``,
+        ``tier`` (``"unknown"`` when missing data could change it),
+        ``tier_at_least``, ``outcome`` (of the lowest rung), one
+        ``criteria_met_<tier>`` count per rung (``criteria_met_standard``…), one
+        ``<tier>.<code>`` outcome per criterion of each rung (``standard.10``:
+        ``"met"``, ``"not_met"``, ``"unknown"`` or ``"not_applicable"``),
+        ``provisional`` (decided with an unverified or illustrative threshold)
+        and ``missing`` (how many of the ladder's indicators have no value).
+
+        Raises:
+            MissingDependencyError: pandas is not installed (``pip install 'ntm-core[pandas]'``).
+
+        .. versionadded:: 0.3.0
+        """
+        return _views.frame(self)
+
+    def to_excel(
+        self, path: str | os.PathLike[str], *, lang: Lang = "en", force: bool = False
+    ) -> None:
+        """Write an ``.xlsx`` workbook: the units (:meth:`to_frame`'s columns) and the rules.
+
+        Header rows are frozen, numbers are numbers; with ``lang="vi"`` headers
+        and values are Vietnamese.
+
+        Raises:
+            OutputError: ``path`` exists and ``force`` is false, or it cannot be written.
+            MissingDependencyError: openpyxl is not installed (``pip install 'ntm-core[excel]'``).
+
+        .. versionadded:: 0.3.0
+        """
+        data = workbook_bytes(_views.sheets(self, lang=lang), feature="BatchResult.to_excel()")
+        write_bytes(path, data, force=force)
+
+    def provisional(self) -> npt.NDArray[np.bool_]:
+        """Rows decided with an unverified or illustrative threshold (as :meth:`explain` says).
+
+        .. versionadded:: 0.3.0
+        """
+        return _views.provisional(self)
+
+    def missing_counts(self) -> npt.NDArray[np.int64]:
+        """How many of the ladder's indicators each row has no value for.
+
+        .. versionadded:: 0.3.0
+        """
+        return _views.missing_counts(self)
 
     @property
     def codes(self) -> tuple[str, ...]:

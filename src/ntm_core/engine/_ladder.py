@@ -87,7 +87,7 @@ class Ladder:
         if not self._hash:
             digest = hashlib.sha256()
             for edition in (*self.rungs, self.recognition):
-                digest.update(repr(edition).encode("utf-8"))
+                digest.update(b"-" if edition is None else edition.fingerprint.encode("ascii"))
             self._hash.append("sha256:" + digest.hexdigest())
         return self._hash[0]
 

@@ -21,6 +21,9 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from ntm_core._core.display import html_table, short_repr
+from ntm_core._core.numbers import number_text
+from ntm_core._core.optional import require
 from ntm_core.rules._model import IndicatorKind
 
 __all__ = ["ATTRIBUTES", "Column", "Observations", "Value"]
@@ -35,6 +38,9 @@ ATTRIBUTES = ("name", "level", "region", "group", "commune_kind", "parent_code")
 """Unit attributes the rules read, beside the observations."""
 
 SCALED_LIMIT = 2**62
+
+_HTML_ROWS = 10
+_HTML_COLUMNS = 12
 """Scaled numerators stay strictly inside ``±SCALED_LIMIT`` (bounds derived from them fit int64)."""
 
 _INT32 = np.iinfo(np.int32)
@@ -98,7 +104,7 @@ def _common_scale(
     return scaled, scale
 
 
-@attrs.frozen(kw_only=True, eq=False, init=False)
+@attrs.frozen(kw_only=True, eq=False, init=False, repr=False)
 class Column:
     """The values of one indicator for every row of an :class:`Observations`.
 
@@ -256,6 +262,38 @@ class Column:
     def __len__(self) -> int:
         return len(self.present)
 
+    def __repr__(self) -> str:
+        return short_repr(
+            "Column",
+            ("key", self.key),
+            ("kind", self.kind.value),
+            ("rows", len(self)),
+            ("present", int(self.present.sum())),
+            ("scale", self.scale),
+        )
+
+    def floats(self) -> npt.NDArray[np.float64]:
+        """The values as float64 (1.0/0.0 for yes/no), NaN where not observed.
+
+        For display and plotting; decisions use the exact values.
+
+        .. versionadded:: 0.3.0
+        """
+        if self.scaled is not None:
+            values = self.scaled.astype(np.float64)
+            if self.kind is not IndicatorKind.BOOLEAN:
+                values /= self.scale
+        else:
+            values = np.array(
+                [
+                    float(Fraction(int(n), int(d)))
+                    for n, d in zip(*self._exact or ((), ()), strict=True)
+                ],
+                dtype=np.float64,
+            )
+        values[~self.present] = np.nan
+        return values
+
     @property
     def num(self) -> IntArray:
         """Numerators in lowest terms (int64, or Python ints when too large); 0 where absent."""
@@ -326,7 +364,7 @@ def _ints(value: Iterable[int]) -> tuple[int, ...]:
     return tuple(value)
 
 
-@attrs.frozen(kw_only=True, eq=False)
+@attrs.frozen(kw_only=True, eq=False, repr=False)
 class Observations:
     """Indicator values for units and periods, one row per unit and period.
 
@@ -367,6 +405,73 @@ class Observations:
 
     def __len__(self) -> int:
         return len(self.codes)
+
+    def __repr__(self) -> str:
+        periods = sorted(set(self.periods))
+        span = f"{periods[0]}–{periods[-1]}" if len(periods) > 1 else "".join(map(str, periods))
+        return short_repr(
+            "Observations",
+            ("rows", len(self)),
+            ("units", len(set(self.codes))),
+            ("periods", span or "none"),
+            ("indicators", len(self.columns)),
+            ("attributes", ",".join(self.attributes) or "none"),
+            ("source", self.source),
+        )
+
+    def _repr_html_(self) -> str:
+        """The first rows: unit, period, attributes and the first indicators' values."""
+        keys = list(self.columns)[:_HTML_COLUMNS]
+        names = list(self.attributes)
+        header = ["unit_code", "period", *names, *keys]
+        more = len(self.columns) - len(keys)
+        # Rows past the limit are only counted by html_table: don't format them.
+        rows = (
+            [
+                self.codes[row],
+                self.periods[row],
+                *(self.attributes[name][row] for name in names),
+                *(_display(self.value(key, row)) for key in keys),
+            ]
+            if row < _HTML_ROWS
+            else ()
+            for row in range(len(self))
+        )
+        caption = f"{len(self)} rows, {len(self.columns)} indicators" + (
+            f" (first {len(keys)} shown)" if more else ""
+        )
+        return html_table(header, rows, caption=caption, limit=_HTML_ROWS)
+
+    def to_frame(self, *, exact: bool = False) -> Any:  # noqa: ANN401 - pandas is optional
+        """A wide pandas DataFrame: one row per unit and period.
+
+        Columns: ``unit_code``, ``period``, the attributes (``name``, ``region``…),
+        then one column per indicator key. Numbers are ``float64`` with NaN
+        where not observed and yes/no values pandas' nullable ``boolean`` — what
+        a pandas user computes and plots with. The decisions never use these
+        floats: with ``exact=True`` the indicator columns hold the exact
+        ``Fraction`` (or ``bool``) values, ``None`` where not observed (object dtype).
+
+        Raises:
+            MissingDependencyError: pandas is not installed (``pip install 'ntm-core[pandas]'``).
+
+        .. versionadded:: 0.3.0
+        """
+        pd = require("pandas", feature="Observations.to_frame()")
+        data: dict[str, Any] = {"unit_code": list(self.codes), "period": list(self.periods)}
+        for name, values in self.attributes.items():
+            data[name] = list(values)
+        for key, column in self.columns.items():
+            if exact:
+                data[key] = pd.Series([column.value(r) for r in range(len(self))], dtype=object)
+            elif column.kind is IndicatorKind.BOOLEAN:
+                data[key] = pd.array(
+                    [None if v is None else bool(v) for v in map(column.value, range(len(self)))],
+                    dtype="boolean",
+                )
+            else:
+                data[key] = column.floats()
+        return pd.DataFrame(data)
 
     def attribute(self, name: str, row: int) -> str | None:
         """A unit attribute of ``row``, or ``None`` if not given."""
@@ -409,3 +514,9 @@ class Observations:
         """The exact value of indicator ``key`` in ``row``, or ``None`` if not observed."""
         column = self.columns.get(key)
         return None if column is None else column.value(row)
+
+
+def _display(value: Value | None) -> str | None:
+    if value is None or isinstance(value, bool):
+        return None if value is None else ("yes" if value else "no")
+    return number_text(value, significant=6)

@@ -35,8 +35,14 @@ True
 """
 
 from ntm_core._core import publish
+from ntm_core.io._frames import observations_from_frame
 from ntm_core.io._observations_io import observations_from_records, read_observations, read_units
 
-__all__ = ["observations_from_records", "read_observations", "read_units"]
+__all__ = [
+    "observations_from_frame",
+    "observations_from_records",
+    "read_observations",
+    "read_units",
+]
 
 publish(globals(), __all__)  # documented (and pickled) under this module's name

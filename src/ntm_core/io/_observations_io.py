@@ -98,6 +98,15 @@ _NUMBER_AND_UNIT = re.compile(r"^([-+]?[\d.,]*\d(?:[eE][-+]?\d+)?)\s*(.*)$", re.
 # ---------------------------------------------------------------- cells
 
 
+def _missing(value: object) -> bool:
+    """``None``, a float NaN (pandas writes one for a blank), ``pd.NA`` or ``NaT``: not observed."""
+    if value is None:
+        return True
+    if isinstance(value, float | np.floating):
+        return bool(np.isnan(value))
+    return type(value).__name__ in {"NAType", "NaTType"}
+
+
 class _CellError(Exception):
     """A cell cannot be read: what was expected and why not."""
 
@@ -140,7 +149,7 @@ def _text(value: object) -> str | None:
     Raises:
         _CellError: If the value is not text or a whole number.
     """
-    if value is None:
+    if _missing(value):
         return None
     if isinstance(value, str):
         return _nfc(value) or None
@@ -159,7 +168,7 @@ def _year(value: object) -> int | None:
         _CellError: If the value is not a four-digit year.
     """
     expected = f"a year between {_FIRST_YEAR} and {_LAST_YEAR}, such as 2024"
-    if value is None:
+    if _missing(value):
         return None
     if isinstance(value, str):
         text = value.strip()
@@ -392,7 +401,7 @@ class _ColumnReader:
         return num, np.ones(len(slots), dtype=np.int64), np.asarray(answers != 0), problems
 
     def _yes_no(self, cell: object) -> bool | None:
-        if cell is None:
+        if _missing(cell):
             return None
         if isinstance(cell, str):
             text = cell.strip()
@@ -443,7 +452,7 @@ class _ColumnReader:
         Raises:
             _CellError: If the cell is not a value of this indicator.
         """
-        if cell is None:
+        if _missing(cell):
             return None
         if type(cell) is str:
             text = cell.strip()
@@ -1154,7 +1163,16 @@ def read_observations(
             is row 1; for JSON, the object's 1-based position), column and value.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       ``path`` may be a pandas DataFrame or an Arrow table (see
+       :func:`observations_from_frame`).
     """
+    from ntm_core.io._frames import is_frame, observations_from_frame  # imports this module
+
+    if is_frame(path):
+        return observations_from_frame(
+            path, catalog=catalog, units=units, decimal_comma=decimal_comma
+        )
     file = Path(path)
     source = os.fspath(path)
     table = read_table(file, source)

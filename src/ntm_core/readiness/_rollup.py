@@ -16,6 +16,7 @@ import numpy.typing as npt
 
 from ntm_core._core.vocabulary import RuleLevel, Tier
 from ntm_core.admin import AdminSnapshot, AdminUnit
+from ntm_core.engine._bands import band_edges, band_labels, band_of
 from ntm_core.readiness._levels import LevelResult, read_only
 from ntm_core.rules import RuleSet
 
@@ -29,39 +30,6 @@ __all__ = [
     "share_column",
     "tier_counts",
 ]
-
-
-def band_edges(total: int) -> tuple[tuple[int, int], ...]:
-    """The report bands for a set of ``total`` criteria (19 → the official bands).
-
-    The top band is "all criteria"; the others keep the official lower edges
-    15, 10, 5 and 0, so a 20-criterion provincial set (Hà Tĩnh) reads
-    20; 15–19; 10–14; 5–9; under 5.
-    """
-    if total < 16:
-        return ((total, total), (0, total - 1))
-    return ((total, total), (15, total - 1), (10, 14), (5, 9), (0, 4))
-
-
-def band_labels(total: int) -> tuple[str, ...]:
-    """Labels of :func:`band_edges`: ``"19"``, ``"15–18"``, … ``"<5"``."""
-    out = []
-    for low, high in band_edges(total):
-        if low == high:
-            out.append(str(low))
-        elif low == 0:
-            out.append(f"<{high + 1}")
-        else:
-            out.append(f"{low}–{high}")
-    return tuple(out)
-
-
-def band_of(met: npt.NDArray[np.int64], total: int) -> npt.NDArray[np.intp]:
-    """The band index of each count of criteria met."""
-    lows = np.array([low for low, _ in band_edges(total)])
-    # bands are ordered high to low: the first band whose lower edge is <= met
-    bands: npt.NDArray[np.intp] = np.argmax(met[:, None] >= lows[None, :], axis=1).astype(np.intp)
-    return bands
 
 
 def positions(

@@ -12,10 +12,12 @@ import functools
 from collections.abc import Iterable, Iterator, Mapping
 from fractions import Fraction
 from types import MappingProxyType
+from typing import Any
 
 import attrs
 
 from ntm_core._core.vocabulary import Citation, CommuneGroup, Provenance, Region, RuleLevel, Tier
+from ntm_core.rules import _views
 from ntm_core.rules._conditions import AllOf, Check, Condition
 
 __all__ = [
@@ -542,7 +544,7 @@ class OcopScheme:
         return (functools.partial(OcopScheme, **{**fields, "groups": dict(self.groups)}), ())
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class RuleSet:
     """One edition of one rule set: an instrument, for one level and one tier.
 
@@ -600,6 +602,39 @@ class RuleSet:
     overrides: tuple[ThresholdOverride, ...] = attrs.field(
         default=(), converter=_replacements, eq=False
     )
+
+    def __repr__(self) -> str:
+        return _views.rule_set_repr(self)
+
+    def _repr_html_(self) -> str:
+        """Criteria (collapsible) → indicators → thresholds, with citations and provenance."""
+        return _views.rule_set_html(self)
+
+    def to_frame(self) -> Any:  # noqa: ANN401 - a pandas DataFrame; pandas is optional
+        """One row per threshold, as a pandas DataFrame.
+
+        Columns: ``rule_set``, ``criterion``, ``criterion_name``, ``indicator``
+        (the stable key), ``indicator_code``, ``indicator_name``, ``kind``,
+        ``unit``, ``comparator``, ``value`` (float or bool; empty when unknown),
+        ``value_exact`` (the exact value as text, ``"91/2"``), the selectors
+        ``region``, ``group``, ``year`` and ``commune_kind``, ``provenance``,
+        ``citation`` and ``note``. An indicator without a threshold has one row
+        with the value empty.
+
+        Raises:
+            MissingDependencyError: pandas is not installed (``pip install 'ntm-core[pandas]'``).
+
+        .. versionadded:: 0.3.0
+        """
+        return _views.rule_set_frame(self)
+
+    @property
+    def fingerprint(self) -> str:
+        """The SHA-256 of the edition's whole content (``sha256:…``); equal ones decide alike.
+
+        .. versionadded:: 0.3.0
+        """
+        return _views.fingerprint(self)
 
     @property
     def id(self) -> str:

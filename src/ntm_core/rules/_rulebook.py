@@ -17,6 +17,7 @@ import attrs
 
 from ntm_core._core.vocabulary import CommuneGroup, Provenance, Region
 from ntm_core.exceptions import InputErrors, RuleDefinitionError, RuleNotInForceError
+from ntm_core.rules import _views
 from ntm_core.rules._loader import Raw, merge_overlay, parse_rule_data, read_rule_file
 from ntm_core.rules._model import RuleSet, Selection, Threshold, ThresholdOverride
 
@@ -40,7 +41,7 @@ def _json_default(value: object) -> str:
     return str(value)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class Rulebook:
     """Every edition of every rule set, validated, as one immutable value.
 
@@ -63,6 +64,29 @@ class Rulebook:
     _hashes: dict[tuple[str, ...], str] = attrs.field(
         factory=dict, init=False, eq=False, repr=False
     )
+
+    def __repr__(self) -> str:
+        return _views.book_repr(self)
+
+    def _repr_html_(self) -> str:
+        """Every edition: validity, instrument and provenance counts."""
+        return _views.book_html(self)
+
+    def to_frame(self) -> Any:  # noqa: ANN401 - a pandas DataFrame; pandas is optional
+        """One row per edition, as a pandas DataFrame.
+
+        Columns: ``id``, ``key``, ``edition``, ``level``, ``tier``, ``purpose``,
+        ``valid_from``, ``valid_to`` (exclusive; empty when open),
+        ``instrument``, ``title``, ``criteria``, ``thresholds`` and one count
+        per provenance (``verified``, ``secondary``, ``unverified``,
+        ``illustrative``).
+
+        Raises:
+            MissingDependencyError: pandas is not installed (``pip install 'ntm-core[pandas]'``).
+
+        .. versionadded:: 0.3.0
+        """
+        return _views.book_frame(self)
 
     def __attrs_post_init__(self) -> None:
         problems = []

@@ -1,0 +1,605 @@
+"""Observations from a pandas DataFrame or an Arrow table, column by column.
+
+No per-value Python on the common paths: a numeric column (integers, floats,
+booleans, pandas' nullable dtypes, Arrow's numeric types) becomes scaled
+integers with array operations; a text column is factorised (each distinct
+text read once by the same cell reader as files, then gathered with numpy).
+Missing values — ``None``, ``NaN``, ``pd.NA``, Arrow nulls — are not
+observed, never zero. Every bad cell is still reported, by 1-based row
+position and column name.
+
+A float is read as the shortest decimal that round-trips (``0.1`` is 1/10, as
+:func:`~ntm_core.io.observations_from_records` reads it): the column is
+scaled by the least power of ten that turns every value into an integer whose
+float quotient gives the value back; a column that needs more than
+:data:`_MAX_DECIMALS` digits is read value by value instead.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ntm_core._core.optional import require
+from ntm_core._core.tables import Table
+from ntm_core.engine._catalog import IndicatorCatalog
+from ntm_core.engine._observations import ATTRIBUTES, SCALED_LIMIT, Column, Observations
+from ntm_core.exceptions import DataError, InputError, InputErrors
+from ntm_core.io._observations_io import (
+    _HEADER_UNIT,
+    _ID_ALIASES,
+    _Builder,
+    _CellError,
+    _column,
+    _ColumnReader,
+    _detect_decimal_comma,
+    _resolve,
+    _text,
+    _units_table,
+    _unknown_indicator,
+    _year,
+)
+from ntm_core.rules._model import Indicator, IndicatorKind
+
+__all__ = ["is_frame", "observations_from_frame"]
+
+_MAX_DECIMALS = 9
+_FIRST_YEAR, _LAST_YEAR = 1900, 2100
+_LONG = ("indicator", "value")
+
+BoolArray = npt.NDArray[np.bool_]
+
+
+def is_frame(value: object) -> bool:
+    """Whether ``value`` is a pandas DataFrame or an Arrow table / record batch (no import)."""
+    module = type(value).__module__
+    if module.startswith("pandas"):
+        return hasattr(value, "columns") and hasattr(value, "dtypes")
+    if module.startswith("pyarrow"):
+        return hasattr(value, "column_names") and hasattr(value, "num_rows")
+    return False
+
+
+class _Cells:
+    """One column of a frame: numbers (with a missing mask) or factorised text.
+
+    ``kind`` is ``"bool"``, ``"int"``, ``"float"`` or ``"text"``. For text,
+    ``codes`` index ``uniques`` (-1 missing); otherwise ``values`` is a numpy
+    array and ``missing`` a mask (``None`` when nothing is missing).
+    """
+
+    __slots__ = ("codes", "kind", "missing", "uniques", "values")
+
+    def __init__(
+        self,
+        kind: str,
+        *,
+        values: npt.NDArray[Any] | None = None,
+        missing: BoolArray | None = None,
+        codes: npt.NDArray[np.intp] | None = None,
+        uniques: Sequence[object] = (),
+    ) -> None:
+        self.kind = kind
+        self.values = values
+        self.missing = missing
+        self.codes = codes
+        self.uniques = list(uniques)
+
+    def present(self, size: int) -> BoolArray:
+        if self.kind == "text":
+            assert self.codes is not None  # noqa: S101 - text columns always have codes
+            return np.asarray(self.codes >= 0)
+        return np.ones(size, dtype=bool) if self.missing is None else ~self.missing
+
+    def objects(self, size: int) -> list[object]:
+        """Python cells, ``None`` where missing (for identifiers, attributes, long tables)."""
+        if self.kind == "text":
+            assert self.codes is not None  # noqa: S101
+            table = np.empty(len(self.uniques) + 1, dtype=object)
+            table[:-1] = self.uniques
+            table[-1] = None
+            return list(table[self.codes].tolist())
+        assert self.values is not None  # noqa: S101
+        cells: list[object] = self.values.tolist()
+        if self.missing is not None:
+            for index in np.flatnonzero(self.missing).tolist():
+                cells[index] = None
+        return cells
+
+
+# ---------------------------------------------------------------- frame → cells
+
+
+def _factorised(values: npt.NDArray[Any], missing: BoolArray) -> _Cells:
+    """Text cells as codes into their distinct values (pandas' hash table when it is there)."""
+    try:
+        import pandas as pd
+    except ImportError:  # pragma: no cover - the Arrow path without pandas
+        index: dict[object, int] = {}
+        codes = np.fromiter(
+            (
+                -1 if gone else index.setdefault(v, len(index))
+                for v, gone in zip(values.tolist(), missing.tolist(), strict=True)
+            ),
+            dtype=np.intp,
+            count=len(values),
+        )
+        return _Cells("text", codes=codes, uniques=list(index))
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object).where(~missing, None))
+    return _Cells("text", codes=np.asarray(codes, dtype=np.intp), uniques=list(uniques))
+
+
+def _pandas_cells(series: Any) -> _Cells:  # noqa: ANN401 - pandas is imported lazily
+    import pandas as pd
+
+    api = pd.api.types
+    dtype = series.dtype
+    missing = np.asarray(series.isna().to_numpy(), dtype=bool)
+    gaps = missing if missing.any() else None
+    if api.is_bool_dtype(dtype):
+        return _Cells("bool", values=series.to_numpy(dtype=bool, na_value=False), missing=gaps)
+    if api.is_integer_dtype(dtype):
+        return _Cells("int", values=series.to_numpy(dtype=np.int64, na_value=0), missing=gaps)
+    if api.is_float_dtype(dtype):
+        values = series.to_numpy(dtype=np.float64, na_value=np.nan)
+        return _Cells("float", values=values, missing=gaps)
+    return _factorised(series.to_numpy(dtype=object), missing)
+
+
+def _arrow_cells(column: Any) -> _Cells:  # noqa: ANN401 - pyarrow is imported lazily
+    pa = require("pyarrow", feature="reading an Arrow table")
+    kind = column.type
+    missing = np.asarray(column.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+    gaps = missing if missing.any() else None
+    if pa.types.is_boolean(kind):
+        values = column.fill_null(fill_value=False).to_numpy(zero_copy_only=False)
+        return _Cells("bool", values=np.asarray(values, dtype=bool), missing=gaps)
+    if pa.types.is_integer(kind):
+        values = column.fill_null(0).to_numpy(zero_copy_only=False)
+        return _Cells("int", values=np.asarray(values, dtype=np.int64), missing=gaps)
+    if pa.types.is_floating(kind):
+        values = np.asarray(column.to_numpy(zero_copy_only=False), dtype=np.float64)
+        values = np.where(missing, np.nan, values) if gaps is not None else values
+        return _Cells("float", values=values, missing=gaps)
+    values = np.asarray(column.to_numpy(zero_copy_only=False), dtype=object)
+    return _factorised(values, missing)
+
+
+def _frame_columns(frame: Any) -> tuple[list[str], list[_Cells], int]:  # noqa: ANN401 - lazy
+    """The header (NFC text), the cells of each column, and the number of rows."""
+    if type(frame).__module__.startswith("pyarrow"):
+        names = [str(n) for n in frame.column_names]
+        return names, [_arrow_cells(frame.column(i)) for i in range(len(names))], frame.num_rows
+    names = []
+    for name in frame.columns:
+        if not isinstance(name, str):
+            msg = f"column names must be text, got {name!r}"
+            raise DataError(msg, column=str(name), value=name)
+        names.append(name)
+    cells = [_pandas_cells(frame.iloc[:, i]) for i in range(len(names))]
+    return names, cells, len(frame)
+
+
+# ---------------------------------------------------------------- numbers
+
+
+def _float_scale(values: npt.NDArray[np.float64], present: BoolArray) -> tuple[Any, int] | None:
+    """``(integers, 10**k)``: ``integers / 10**k`` reads back every present value; else ``None``."""
+    filled = np.where(present, values, 0.0)
+    if not np.isfinite(filled).all():
+        return None
+    # The digits a small sample needs are a lower bound: most columns pass one full check.
+    start = _least_decimals(filled[:4096], 0)
+    found = None if start is None else _least_decimals(filled, start)
+    if found is None:
+        return None
+    power = 10.0**found
+    return np.rint(filled * power).astype(np.int64), 10**found
+
+
+def _least_decimals(values: npt.NDArray[np.float64], start: int) -> int | None:
+    """The least ``k >= start`` with ``rint(x * 10**k) / 10**k == x`` for every value."""
+    for k in range(start, _MAX_DECIMALS + 1):
+        power = 10.0**k
+        scaled = np.rint(values * power)
+        if np.abs(scaled).max(initial=0.0) >= 2.0**53:
+            return None
+        if (scaled / power == values).all():
+            return k
+    return None
+
+
+class _NumberColumn:
+    """Turns one numeric frame column into a :class:`Column`, checking every value."""
+
+    def __init__(
+        self, reader: _ColumnReader, factor: tuple[int, int], problems: list[InputError]
+    ) -> None:
+        self.reader = reader
+        self.factor = factor
+        self.problems = problems
+
+    def bad(self, rows: npt.NDArray[np.intp], values: Sequence[object], reason: str | None) -> None:
+        reader = self.reader
+        for row, value in zip(rows.tolist(), values, strict=True):
+            message = f"expected {reader.expected}, got {value!r}"
+            if reason:
+                message += f" ({reason})"
+            self.problems.append(
+                InputError(message, source=reader.source, row=row + 1, column=reader.column,
+                           value=value)
+            )  # fmt: skip
+
+    def boolean(self, values: npt.NDArray[Any], present: BoolArray) -> Column:
+        reader = self.reader
+        if values.dtype != bool:
+            wrong = present & (values != 0) & (values != 1)
+            if wrong.any():
+                rows = np.flatnonzero(wrong)
+                self.bad(rows, values[rows].tolist(), None)
+                present = present & ~wrong
+        return Column.from_scaled(reader.key, reader.kind, values != 0, scale=1, present=present)
+
+    def scaled(self, integers: npt.NDArray[np.int64], scale: int, present: BoolArray) -> Column:
+        """``integers / scale`` in the column's unit, converted and checked."""
+        reader = self.reader
+        num, den = self.factor
+        if num != 1:
+            limit = SCALED_LIMIT // num
+            if np.abs(np.where(present, integers, 0)).max(initial=0) >= limit:
+                return self.exact(integers, scale, present)
+            integers = integers * num
+        scale *= den
+        checks = [(present & (integers < 0), "must not be negative")]
+        if reader.ratio:
+            top, bottom = reader._upper  # 100 percent in the canonical unit
+            if top * scale < SCALED_LIMIT:
+                over = present & (integers * bottom > top * scale)
+                checks.append((over, "a share cannot exceed 100 percent"))
+        for wrong, reason in checks:
+            if wrong.any():
+                rows = np.flatnonzero(wrong)
+                original = (integers[rows] / scale * den / num).tolist()
+                self.bad(rows, original, reason)
+                present = present & ~wrong
+        return Column.from_scaled(reader.key, reader.kind, integers, scale=scale, present=present)
+
+    def exact(self, integers: npt.NDArray[np.int64], scale: int, present: BoolArray) -> Column:
+        """Values too large for scaled int64: read one by one, exactly."""
+        cells: list[object] = [None] * len(integers)
+        for index in np.flatnonzero(present).tolist():
+            cells[index] = (int(integers[index]), scale)
+        return self.cells(cells)
+
+    def cells(self, cells: Sequence[object]) -> Column:
+        """Python cells through the file reader's path (rare: huge or many-digit numbers)."""
+        reader = self.reader
+        rows = list(range(1, len(cells) + 1))
+        converted = [
+            None if c is None else (c if not isinstance(c, tuple) else _fraction(c)) for c in cells
+        ]
+        num, den, present, problems = reader.read(converted, rows, default=self.factor)
+        self.problems.extend(problems)
+        return _column(reader.key, reader.kind, num, den, present)
+
+
+def _fraction(pair: tuple[int, int]) -> object:
+    from fractions import Fraction
+
+    return Fraction(*pair)
+
+
+def _indicator_column(
+    cells: _Cells,
+    reader: _ColumnReader,
+    factor: tuple[int, int],
+    size: int,
+    problems: list[InputError],
+) -> Column:
+    present = cells.present(size)
+    numbers = _NumberColumn(reader, factor, problems)
+    if cells.kind == "text":
+        return _text_column(cells, reader, factor, problems)
+    values = cells.values
+    assert values is not None  # noqa: S101 - numeric columns always have values
+    if reader.kind is IndicatorKind.BOOLEAN:
+        return numbers.boolean(values, present)
+    if cells.kind == "bool":
+        rows = np.flatnonzero(present)
+        numbers.bad(rows, values[rows].tolist(), "a yes/no value in a numeric column")
+        return Column.from_scaled(reader.key, reader.kind, np.zeros(size, np.int64), scale=1,
+                                  present=np.zeros(size, dtype=bool))  # fmt: skip
+    if cells.kind == "int":
+        return numbers.scaled(values.astype(np.int64, copy=False), 1, present)
+    found = _float_scale(values, present)
+    if found is None:
+        infinite = present & ~np.isfinite(values)
+        if infinite.any():
+            rows = np.flatnonzero(infinite)
+            numbers.bad(rows, values[rows].tolist(), "not a finite number")
+            present = present & ~infinite
+        objects: list[object] = [None] * size
+        for index in np.flatnonzero(present).tolist():
+            objects[index] = float(values[index])
+        return numbers.cells(objects)
+    integers, scale = found
+    return numbers.scaled(integers, scale, present)
+
+
+def _text_column(
+    cells: _Cells, reader: _ColumnReader, factor: tuple[int, int], problems: list[InputError]
+) -> Column:
+    """Each distinct text read once by the file reader, then gathered for every row."""
+    assert cells.codes is not None  # noqa: S101
+    positions = list(range(len(cells.uniques)))
+    num, den, present, found = reader.read(cells.uniques, positions, default=factor)
+    for problem in found:  # a bad distinct text: one problem per row that has it
+        assert problem.row is not None  # noqa: S101 - positions were given
+        problems.extend(
+            InputError(problem.message, source=reader.source, row=row + 1,
+                       column=reader.column, value=problem.value)
+            for row in np.flatnonzero(cells.codes == problem.row).tolist()
+        )  # fmt: skip
+    if not len(cells.uniques):
+        size = len(cells.codes)
+        return Column.from_scaled(reader.key, reader.kind, np.zeros(size, np.int64), scale=1,
+                                  present=np.zeros(size, dtype=bool))  # fmt: skip
+    take = np.where(cells.codes >= 0, cells.codes, 0)
+    seen = (cells.codes >= 0) & present[take]
+    return _column(reader.key, reader.kind, num[take], den[take], seen)
+
+
+# ---------------------------------------------------------------- the builder
+
+
+def _ids(  # noqa: PLR0912, PLR0917 - one branch per dtype of each identifier
+    code: _Cells, period: _Cells, names: tuple[str, str], size: int, source: str | None,
+    problems: list[InputError],
+) -> tuple[list[str], list[int]]:  # fmt: skip
+    """Unit codes (text) and periods (years) of every row, with a problem per bad cell."""
+    if code.kind == "int":
+        assert code.values is not None  # noqa: S101
+        codes: list[str] = list(map(str, code.values.tolist()))
+        if code.missing is not None:
+            for index in np.flatnonzero(code.missing).tolist():
+                codes[index] = ""
+    else:
+        codes = []
+        for cell in code.objects(size):
+            try:
+                text = _text(cell)
+            except _CellError:
+                text = None
+            codes.append(text or "")
+    if code.missing is not None if code.kind == "int" else "" in codes:
+        raw = code.objects(size)
+        problems.extend(
+            InputError("missing or bad unit code", source=source, row=index + 1,
+                       column=names[0], value=raw[index])
+            for index, text in enumerate(codes) if not text
+        )  # fmt: skip
+    if period.kind == "int" and period.missing is None:
+        assert period.values is not None  # noqa: S101
+        years = period.values
+        bad = (years < _FIRST_YEAR) | (years > _LAST_YEAR)
+        out = np.where(bad, 0, years).tolist()
+        rows = np.flatnonzero(bad)
+        cells = years[rows].tolist()
+    else:
+        out, rows_list, cells = [], [], []
+        memo: dict[object, int | None] = {}
+        for index, cell in enumerate(period.objects(size)):
+            key = (type(cell), cell)
+            if key not in memo:
+                try:
+                    memo[key] = _year(cell)
+                except _CellError:
+                    memo[key] = None
+            year = memo[key]
+            if year is None:
+                rows_list.append(index)
+                cells.append(cell)
+            out.append(year or 0)
+        rows = np.array(rows_list, dtype=np.intp)
+    expected = f"a year between {_FIRST_YEAR} and {_LAST_YEAR}, such as 2024"
+    for row, cell in zip(rows.tolist(), cells, strict=True):
+        problems.append(
+            InputError(f"expected {expected}, got {cell!r}", source=source, row=row + 1,
+                       column=names[1], value=cell)
+        )  # fmt: skip
+    return codes, out
+
+
+def _unique_numbers(codes: npt.NDArray[Any] | None, periods: list[int]) -> bool:
+    """Whether integer codes and periods are unique pairs, decided with numpy alone."""
+    if codes is None or not len(codes) or codes.min() < 0 or codes.max() >= 2**40:
+        return False
+    keys = codes.astype(np.int64) * 1024 + (np.asarray(periods, dtype=np.int64) - _FIRST_YEAR)
+    return len(np.unique(keys)) == len(keys)
+
+
+def _duplicates(
+    codes: list[str], periods: list[int], column: str, source: str | None,
+    problems: list[InputError],
+) -> None:  # fmt: skip
+    try:
+        import pandas as pd
+    except ImportError:  # pragma: no cover - the Arrow path without pandas
+        if len(set(zip(codes, periods, strict=True))) == len(codes):
+            return
+    else:
+        if not pd.DataFrame({"c": codes, "p": periods}).duplicated().any():
+            return
+    keys = list(zip(codes, periods, strict=True))
+    first: dict[tuple[str, int], int] = {}
+    for index, key in enumerate(keys):
+        if not key[0] or not key[1]:
+            continue
+        earlier = first.setdefault(key, index)
+        if earlier != index:
+            problems.append(
+                InputError(
+                    f"unit {key[0]!r} is listed twice for {key[1]}: "
+                    f"rows {earlier + 1} and {index + 1}",
+                    source=source, row=index + 1, column=column, value=key[0],
+                )
+            )  # fmt: skip
+
+
+def observations_from_frame(
+    frame: object,
+    *,
+    catalog: IndicatorCatalog,
+    source: str | None = None,
+    units: str | os.PathLike[str] | Mapping[str, Mapping[str, str]] | None = None,
+    decimal_comma: bool | None = None,
+) -> Observations:
+    """Build observations from a pandas DataFrame or an Arrow table, column by column.
+
+    The layouts, values and units are those of :func:`read_observations`;
+    ``None``, ``NaN``, ``pd.NA`` and Arrow nulls are not observed. Numeric
+    columns (any integer, float, boolean or nullable dtype) are converted
+    with array operations; text columns are factorised, so each distinct
+    text is read once. A float is read as its shortest decimal (``0.1`` is
+    exactly 1/10).
+
+    Args:
+        frame: A ``pandas.DataFrame`` or a ``pyarrow.Table`` (or record batch).
+        catalog: The indicators the columns may name.
+        source: A name for the frame, used in messages.
+        units: Unit attributes by code, or a units file, as for :func:`read_observations`.
+        decimal_comma: As for :func:`read_observations`, for text columns.
+
+    Returns:
+        The observations, one row per unit and period, in frame order.
+
+    Raises:
+        DataError: If the frame is in neither layout.
+        InputErrors: Of :class:`~ntm_core.exceptions.InputError`, one per
+            problem; rows are the 1-based positions in the frame.
+
+    .. versionadded:: 0.2.0
+    """
+    header, columns, size = _frame_columns(frame)
+    folded = [name.casefold() for name in header]
+    roles = [_ID_ALIASES.get(name) for name in folded]
+    if all(name in folded for name in _LONG) or "unit_code" not in roles or "period" not in roles:
+        # The long layout (and any error about the layout) goes through the table reader.
+        table = Table(
+            header=header,
+            columns=[c.objects(size) for c in columns],
+            rows=list(range(1, size + 1)),
+            header_row=None,
+            source=source,
+        )
+        return _Builder(
+            table, catalog=catalog, decimal_comma=decimal_comma, units=_units_table(units)
+        ).build()
+    return _wide(header, folded, columns, size, catalog, source, units, decimal_comma)
+
+
+def _wide(  # noqa: PLR0912, PLR0915, PLR0917 - one branch per column role, as _Builder._wide
+    header: list[str],
+    folded: list[str],
+    columns: list[_Cells],
+    size: int,
+    catalog: IndicatorCatalog,
+    source: str | None,
+    units: str | os.PathLike[str] | Mapping[str, Mapping[str, str]] | None,
+    decimal_comma: bool | None,  # noqa: FBT001 - private, called once
+) -> Observations:
+    problems: list[InputError] = []
+    ids: dict[str, int] = {}
+    attributes: dict[str, int] = {}
+    indicators: list[tuple[int, Indicator, str]] = []
+    seen: dict[str, str] = {}
+    for index, (name, fold) in enumerate(zip(header, folded, strict=True)):
+        role = _ID_ALIASES.get(fold) or (fold if fold in ATTRIBUTES else None)
+        bare, unit = name, ""
+        indicator = None
+        if role is None:
+            match = _HEADER_UNIT.match(name)
+            if match is not None:
+                bare, unit = match.group("name").strip(), match.group("unit").strip()
+            indicator = _resolve(catalog, bare)
+            if indicator is None:
+                problems.append(_unknown_indicator(bare, catalog, source=source, row=None,
+                                                   column=name))  # fmt: skip
+                continue
+            role = indicator.key
+        if role in seen:
+            problems.append(InputError(f"column {name!r} repeats column {seen[role]!r}",
+                                       source=source, column=name, value=name))  # fmt: skip
+            continue
+        seen[role] = name
+        if indicator is not None:
+            indicators.append((index, indicator, unit))
+        elif role in ATTRIBUTES:
+            attributes[role] = index
+        else:
+            ids[role] = index
+    code_at, period_at = ids["unit_code"], ids["period"]
+    codes, periods = _ids(columns[code_at], columns[period_at],
+                          (header[code_at], header[period_at]), size, source, problems)  # fmt: skip
+    numbers = columns[code_at].values if columns[code_at].kind == "int" else None
+    if not _unique_numbers(numbers, periods):
+        _duplicates(codes, periods, header[code_at], source, problems)
+
+    comma = decimal_comma
+    if comma is None:
+        comma = _detect_decimal_comma(
+            columns[i].uniques
+            for i, indicator, _ in indicators
+            if columns[i].kind == "text" and indicator.kind is not IndicatorKind.BOOLEAN
+        )
+    out: dict[str, Column] = {}
+    for index, indicator, unit in indicators:
+        reader = _ColumnReader(indicator, column=header[index], source=source, decimal_comma=comma)
+        try:
+            factor = reader.factor(unit)
+        except _CellError as err:
+            message = f"expected {err.expected}, got {unit!r}" + (
+                f" ({err.reason})" if err.reason else ""
+            )
+            problems.append(InputError(message, source=source, column=header[index], value=unit))
+            continue
+        out[indicator.key] = _indicator_column(columns[index], reader, factor, size, problems)
+
+    given: dict[str, list[str | None]] = {}
+    for name, index in attributes.items():
+        cells = columns[index]
+        values: list[str | None] = []
+        for row, cell in enumerate(cells.objects(size)):
+            try:
+                values.append(_text(cell))
+            except _CellError:
+                message = f"expected text, got {cell!r}"
+                problems.append(InputError(message, source=source, row=row + 1,
+                                           column=header[index], value=cell))  # fmt: skip
+                values.append(None)
+        given[name] = values
+    if problems:
+        problems.sort(key=lambda p: -1 if p.row is None else p.row)
+        where = f"{source}: " if source else ""
+        count = len(problems)
+        raise InputErrors(
+            f"{where}{count} problem{'s' if count != 1 else ''} in the observations", problems
+        )
+    table = _units_table(units)
+    filled: dict[str, list[str | None]] = {}
+    for name in ATTRIBUTES:
+        if name not in given and not table:
+            continue
+        values = given.get(name, [None] * size)
+        if table:
+            values = [
+                value if value is not None else (table.get(code) or {}).get(name)
+                for code, value in zip(codes, values, strict=True)
+            ]
+        if any(v is not None for v in values):
+            filled[name] = values
+    return Observations(codes=codes, periods=periods, columns=out, attributes=filled, source=source)
