@@ -67,7 +67,7 @@ def test_bad_rows_are_all_reported_with_their_row_numbers():
         load_units_csv(DATA / "bad-rows.csv")
     messages = [str(e) for e in info.value.exceptions]
     assert messages == [
-        f"{DATA / 'bad-rows.csv'}, row 3: an administrative unit needs a code",
+        f"{DATA / 'bad-rows.csv'}, row 3, column 'code': an administrative unit needs a code",
         (
             f"{DATA / 'bad-rows.csv'}, row 4: unknown administrative level 'village hall'; "
             "expected one of province, city, town, district, urban_district, commune, ward, "

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 import attrs
 
 from ntm_core._core.text import fold, nfc
+from ntm_core.exceptions import InputError
 
 __all__ = [
     "DAY",
@@ -28,8 +29,18 @@ __all__ = [
 
 
 def strip(value: object) -> str:
-    """Text without surrounding white space."""
-    return str(value).strip()
+    """A code: text without surrounding white space.
+
+    Codes are text because leading zeros matter (``"00001"``); anything else
+    (``None``, a number that lost its zeros) is refused, never turned into ``"None"``.
+
+    Raises:
+        InputError: If ``value`` is not text.
+    """
+    if not isinstance(value, str):
+        msg = f"expected a unit code as text (leading zeros matter), got {value!r}"
+        raise InputError(msg, column="code", value=value)
+    return value.strip()
 
 
 def optional_code(value: object) -> str | None:

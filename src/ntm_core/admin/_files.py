@@ -98,7 +98,7 @@ def load_units_csv(
             try:
                 flat.append(AdminUnit.from_mapping({**row, **dates}))
             except ValueError as exc:
-                errors.append(InputError(str(exc), source=source, row=number))
+                errors.append(_located(exc, source, number))
         _raise_all(source, errors)
         return tuple(flat)
     return _nested_units(source, rows, dates)
@@ -153,7 +153,7 @@ def _nested_units(
             fields["parent_code"] = district_code or province_code
             communes.append(AdminUnit.from_mapping({**fields, **dates}))
         except ValueError as exc:
-            errors.append(InputError(str(exc), source=source, row=number))
+            errors.append(_located(exc, source, number))
     _raise_all(source, errors)
     ordered = sorted(parents.values(), key=lambda u: u.level.rank)
     return (*ordered, *communes)
@@ -185,6 +185,13 @@ def load_lineage_csv(
         try:
             links.append(LineageLink.from_mapping(row, on=on))
         except ValueError as exc:
-            errors.append(InputError(str(exc), source=source, row=number))
+            errors.append(_located(exc, source, number))
     _raise_all(source, errors)
     return tuple(links)
+
+
+def _located(exc: ValueError, source: str, row: int) -> InputError:
+    """``exc`` from building a row's value, placed at the file's row (and column, when known)."""
+    if isinstance(exc, InputError):
+        return InputError(exc.message, source=source, row=row, column=exc.column, value=exc.value)
+    return InputError(str(exc), source=source, row=row)

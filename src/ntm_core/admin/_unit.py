@@ -46,7 +46,7 @@ class AdminUnit:
     def _check_code(self, _attribute: attrs.Attribute[str], value: str) -> None:
         if not value:
             msg = "an administrative unit needs a code"
-            raise ValueError(msg)
+            raise InputError(msg, column="code", value=value)
 
     @name.validator
     def _check_name(self, _attribute: attrs.Attribute[str], value: str) -> None:

@@ -20,8 +20,8 @@ __all__ = ["assess", "explain", "of_level"]
 def assess(
     observations: Observations,
     *,
-    on: dt.date,
-    level: RuleLevel = RuleLevel.COMMUNE,
+    on: dt.date | str,
+    level: RuleLevel | str = RuleLevel.COMMUNE,
     rulebook: Rulebook | None = None,
     scope: str = "vn",
 ) -> BatchResult:
@@ -48,7 +48,7 @@ def assess(
     """
     book = rulebook if rulebook is not None else Rulebook.bundled()
     ladder = Ladder.for_level(book, level=level, on=on, scope=scope)
-    rows = of_level(observations, level)
+    rows = of_level(observations, ladder.level)
     return evaluate_batch(ladder, rows, selections(rows), rules_hash=book.content_hash(ladder.ids))
 
 
@@ -56,16 +56,18 @@ def explain(
     observations: Observations,
     unit: str,
     *,
-    on: dt.date,
+    on: dt.date | str,
     period: int | None = None,
-    level: RuleLevel = RuleLevel.COMMUNE,
+    level: RuleLevel | str = RuleLevel.COMMUNE,
     rulebook: Rulebook | None = None,
     scope: str = "vn",
 ) -> Assessment:
     """The full, explained assessment of one unit (the scalar path).
 
     Raises:
-        KeyError: If ``unit`` has no observations (in ``period``).
+        UnknownUnitError: If ``unit`` has no observations (in ``period``); it is a
+            :class:`KeyError` too.
+        InputError: If an argument is not what is expected (named in the message).
         RuleNotInForceError: If no edition of the level's lowest rung is in force.
 
     .. versionadded:: 0.1.0

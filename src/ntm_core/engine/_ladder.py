@@ -9,6 +9,7 @@ from types import MappingProxyType
 
 import attrs
 
+from ntm_core._core.dates import as_date
 from ntm_core._core.vocabulary import CommuneGroup, Region, RuleLevel, Tier
 from ntm_core.engine._catalog import IndicatorCatalog
 from ntm_core.engine._observations import Observations
@@ -93,7 +94,12 @@ class Ladder:
 
     @classmethod
     def for_level(
-        cls, rulebook: Rulebook, *, level: RuleLevel, on: dt.date, scope: str = "vn"
+        cls,
+        rulebook: Rulebook,
+        *,
+        level: RuleLevel | str,
+        on: dt.date | str,
+        scope: str = "vn",
     ) -> Ladder:
         """The ladder of ``level`` on ``on``.
 
@@ -102,8 +108,14 @@ class Ladder:
         the national one.
 
         Raises:
+            InputError: If ``rulebook``, ``level``, ``on`` or ``scope`` is not what is expected
+                (``level`` may be a :class:`RuleLevel` or its name; ``on`` an ISO date string).
             RuleNotInForceError: If not even the lowest rung has an edition in force.
         """
+        _expect(rulebook, Rulebook, "rulebook", "a Rulebook")
+        _expect(scope, str, "scope", "a scope name such as 'vn' or 'ha-tinh'")
+        level = _as_level(level)
+        on = as_date(on)
         rungs: list[RuleSet] = []
         keys = set(rulebook.keys())
         for tier in Tier.ladder(level)[1:]:
@@ -194,3 +206,23 @@ def selections(observations: Observations) -> list[Selection]:
     if problems:
         raise InputErrors("unit attributes cannot be read", problems)
     return out
+
+
+def _as_level(level: object) -> RuleLevel:
+    """``level`` as a :class:`RuleLevel`: the member, or its name in English or Vietnamese."""
+    if isinstance(level, RuleLevel):
+        return level
+    if isinstance(level, str):
+        try:
+            return RuleLevel.from_text(level)
+        except ValueError as err:
+            raise InputError(f"level=: {err}", value=level) from None
+    msg = f"level=: expected a RuleLevel or its name (e.g. 'commune'), got {level!r}"
+    raise InputError(msg, value=level)
+
+
+def _expect(value: object, kind: type, argument: str, expected: str) -> None:
+    """Refuse an argument of the wrong type at the boundary, naming it (not deep inside)."""
+    if not isinstance(value, kind):
+        msg = f"{argument}=: expected {expected}, got {value!r:.80}"
+        raise InputError(msg, value=value)

@@ -24,6 +24,7 @@ import numpy.typing as npt
 from ntm_core._core.display import html_table, short_repr
 from ntm_core._core.numbers import number_text
 from ntm_core._core.optional import require
+from ntm_core.exceptions import InputError
 from ntm_core.rules._model import IndicatorKind
 
 __all__ = ["ATTRIBUTES", "Column", "Observations", "Value"]
@@ -482,8 +483,11 @@ class Observations:
         """The row of unit ``code`` (in ``period``, if several).
 
         Raises:
-            KeyError: If there is no such row, or several and no period.
+            UnknownUnitError: If there is no such row (a :class:`KeyError` too, naming the source).
+            InputError: If the unit has several periods and none is given.
         """
+        from ntm_core.admin import UnknownUnitError
+
         rows = [
             i for i, c in enumerate(self.codes) if c == code and period in (None, self.periods[i])
         ]
@@ -491,9 +495,9 @@ class Observations:
             return rows[0]
         if not rows:
             msg = f"no observations for unit {code!r}" + (f" in {period}" if period else "")
-            raise KeyError(msg)
-        msg = f"unit {code!r} has observations for several periods; give one"
-        raise KeyError(msg)
+            raise UnknownUnitError(msg, source=self.source, column="unit_code", value=code)
+        msg = f"unit {code!r} has observations for several periods; give one (period=)"
+        raise InputError(msg, source=self.source, column="period", value=code)
 
     def select(self, rows: Sequence[int] | npt.NDArray[np.intp]) -> Observations:
         """The observations of the given rows only."""
