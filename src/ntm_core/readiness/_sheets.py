@@ -310,8 +310,7 @@ def sheets(
     return [
         Sheet(
             title=s.title[0 if lang == "en" else 1],
-            # attrs' converter=tuple on Sheet.header leaves mypy an unbound Iterable[_T_co].
-            header=s.header(lang),  # type: ignore[arg-type]
+            header=s.header(lang),
             rows=[[_sheet_cell(v, lang) for v in row] for row in s.rows],
         )
         for s in sections(report, lang=lang, year=year)
