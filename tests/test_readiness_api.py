@@ -264,3 +264,53 @@ def test_cli_readiness_xlsx_needs_a_file_and_text_goes_to_o(tmp_path, capsys):
     assert main([*base, "--lang", "vi"], out=out) == 0
     assert out.getvalue().startswith("Dữ liệu mẫu Hà Tĩnh kèm theo")
     assert "DỮ LIỆU GIẢ LẬP" in out.getvalue()
+
+
+def test_gaps_in_vietnamese_for_yes_no_and_numeric_shortfalls(report):
+    """A failed yes/no condition is *chưa đạt*; a numeric one says how much is missing."""
+    from fractions import Fraction
+
+    import attrs
+
+    from ntm_core.readiness._conditions import _gap, _gap_vi
+
+    checks = {c.key: c for r in report.province_assessment.rungs[:1] for k in r.criteria
+              for c in k.checks}  # fmt: skip
+    project = attrs.evolve(
+        checks["provincial_project_adopted"], observed=False, outcome=Outcome.NOT_MET
+    )
+    assert _gap(project, None, "") == ("not yet achieved", None)
+    assert _gap_vi(project, None, "") == "chưa đạt"
+    green = checks["green_land_per_person"]
+    short = attrs.evolve(
+        green, observed=Fraction(3), threshold=Fraction(4), outcome=Outcome.NOT_MET
+    )
+    assert _gap(short, None, "")[0] == "short by 1 m**2 / person"
+    assert _gap_vi(short, None, "") == "còn thiếu 1 m²/người"
+
+
+def test_html_lists_overridden_thresholds_and_marks_provisional_values(report):
+    import attrs
+
+    from ntm_core._core.vocabulary import Provenance
+    from ntm_core.readiness import ThresholdNote
+
+    note = ThresholdNote(
+        rule="vn.province.task_completed@2021-2025", indicator="roadside_trees_share",
+        value="70", provenance=Provenance.ILLUSTRATIVE, origin="sheet.csv", replaced="75",
+        replaced_provenance=Provenance.VERIFIED,
+    )  # fmt: skip
+    first = attrs.evolve(report.conditions[0], provenance=Provenance.ILLUSTRATIVE)
+    changed = attrs.evolve(
+        report,
+        conditions=[first, *report.conditions[1:]],
+        labels=attrs.evolve(report.labels, overridden=[note]),
+    )
+    page = parse(changed._repr_html_())
+    text = "".join(page.text)
+    assert "Thresholds overridden by a sheet: 1" in text
+    assert "100%*" in page.cells
+    assert "* threshold unverified or illustrative" in text
+    no_province = attrs.evolve(report, province_assessment=None, target_year=None)
+    assert "outcome=None" in repr(no_province)
+    assert "no province assessment" in "".join(parse(no_province._repr_html_()).text)
