@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from ntm_core._core.display import details, html_table, outcome_mark, short_repr
 from ntm_core._core.vocabulary import Outcome, Provenance, Tier
+from ntm_core.readiness._render import value_text
 
 if TYPE_CHECKING:
     from ntm_core.readiness._model import ProvinceReadiness, ProvincesReadiness
@@ -42,9 +43,7 @@ def readiness_repr(report: ProvinceReadiness) -> str:
 
 
 def _value(value: object, unit: str | None) -> str:
-    from ntm_core.readiness._render import _num
-
-    return _num(value, unit)
+    return value_text(value, unit)
 
 
 def readiness_repr_html(report: ProvinceReadiness) -> str:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, cast
 from ntm_core._core.display import Lang, check_lang
 from ntm_core._core.optional import require
 from ntm_core._core.vocabulary import Outcome, Tier
+from ntm_core.readiness._render import focus_rung
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -152,8 +153,6 @@ class ReadinessPlots:
         Returns:
             The matplotlib ``Axes``.
         """
-        from ntm_core.readiness._render import focus_rung
-
         lang = check_lang(lang)
         axes = _axes(ax, "report.plot.criteria()")
         chosen = focus_rung(self._report) if rung is None else rung

@@ -17,7 +17,15 @@ if TYPE_CHECKING:
     from ntm_core.readiness._model import ProvinceReadiness
     from ntm_core.readiness._year import YearResults
 
-__all__ = ["readiness_html", "readiness_markdown", "readiness_text", "readiness_to_dict"]
+__all__ = [
+    "focus_rung",
+    "outcome_note",
+    "readiness_html",
+    "readiness_markdown",
+    "readiness_text",
+    "readiness_to_dict",
+    "value_text",
+]
 
 _MARK = {Outcome.MET: "✓", Outcome.NOT_MET: "✗", Outcome.UNKNOWN: "?", Outcome.NOT_APPLICABLE: "–"}
 
@@ -31,6 +39,11 @@ def _num(value: object, unit: str | None = None, *, lang: Lang = "en") -> str:
     if unit == "percent":
         return f"{text}%"
     return f"{text} {unit_text(unit, lang=lang)}" if unit else text
+
+
+def value_text(value: object, unit: str | None = None, *, lang: Lang = "en") -> str:
+    """A condition's value with its unit as the report writes it (``4.4 m²/person``, ``yes``)."""
+    return _num(value, unit, lang=lang)
 
 
 def _json_value(value: object) -> object:

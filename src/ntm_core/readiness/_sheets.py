@@ -18,6 +18,7 @@ from ntm_core._core.display import Lang, check_lang, outcome_mark, unit_text
 from ntm_core._core.optional import require
 from ntm_core._core.vocabulary import Outcome, Provenance, Tier
 from ntm_core._core.workbook import Sheet
+from ntm_core.readiness._render import outcome_note
 
 if TYPE_CHECKING:
     from ntm_core.readiness._model import ProvinceReadiness
@@ -258,8 +259,6 @@ def _year_section(year: YearResults, lang: Lang) -> Section:
 
 
 def _notes(report: ProvinceReadiness, lang: Lang) -> list[tuple[object, ...]]:
-    from ntm_core.readiness._render import outcome_note
-
     vi = lang == "vi"
     rows: list[tuple[object, ...]] = [
         ("Tỉnh" if vi else "Province", f"{report.province.name} ({report.province.code})"),
