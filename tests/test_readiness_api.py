@@ -314,3 +314,15 @@ def test_html_lists_overridden_thresholds_and_marks_provisional_values(report):
     no_province = attrs.evolve(report, province_assessment=None, target_year=None)
     assert "outcome=None" in repr(no_province)
     assert "no province assessment" in "".join(parse(no_province._repr_html_()).text)
+
+
+def test_several_provinces_as_frames_and_data():
+    units, obs = build_case()
+    reports = assess_provinces(obs, tree=units, on=ON, rulebook=BOOK, scope="test")
+    frames = reports.to_frame()
+    assert list(frames) == ["conditions", "communes", "levels", "closest", "criteria", "targets"]
+    assert set(frames["conditions"]["province"]) == {"P"}
+    assert list(frames["conditions"].columns[:2]) == ["province", "outcome"]
+    assert reports.to_dict()["P"]["province"]["code"] == "P"
+    empty = ProvincesReadiness(reports={})
+    assert all(frame.empty for frame in empty.to_frame().values())

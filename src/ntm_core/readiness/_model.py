@@ -438,5 +438,24 @@ class ProvincesReadiness:
     def __repr__(self) -> str:
         return _display.reports_repr(self)
 
+    def to_dict(self) -> dict[str, Any]:
+        """Province code → :meth:`ProvinceReadiness.to_dict`.
+
+        .. versionadded:: 0.1.0
+        """
+        return {code: report.to_dict() for code, report in self.reports.items()}
+
+    def to_frame(self) -> dict[str, Any]:
+        """The frames of :meth:`ProvinceReadiness.to_frame`, every province's rows in one each.
+
+        Each frame gains a first column ``province`` (the province code).
+
+        Raises:
+            MissingDependencyError: pandas is not installed.
+
+        .. versionadded:: 0.1.0
+        """
+        return _sheets.combined_frames(self.reports)
+
     def _repr_html_(self) -> str:
         return _display.reports_repr_html(self)

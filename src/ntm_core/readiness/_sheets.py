@@ -8,7 +8,7 @@ same rows into pandas DataFrames with snake_case columns.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from ntm_core.readiness._model import ProvinceReadiness
     from ntm_core.readiness._year import YearResults
 
-__all__ = ["FRAMES", "Section", "frames", "sections", "sheets"]
+__all__ = ["FRAMES", "Section", "combined_frames", "frames", "sections", "sheets"]
 
 FRAMES = ("conditions", "communes", "levels", "closest", "criteria", "targets")
 """The names of the frames of :meth:`ProvinceReadiness.to_frame`, in order."""
@@ -335,3 +335,17 @@ def frames(report: ProvinceReadiness) -> dict[str, Any]:
         rows = [[_frame_cell(v) for v in row] for row in s.rows]
         out[s.name] = pandas.DataFrame(rows, columns=columns)
     return out
+
+
+def combined_frames(reports: Mapping[str, ProvinceReadiness]) -> dict[str, Any]:
+    """The frames of every report, concatenated, with a first column ``province``."""
+    pandas = require("pandas", feature="ProvincesReadiness.to_frame()")
+    parts: dict[str, list[Any]] = {name: [] for name in FRAMES}
+    for code, report in reports.items():
+        for name, frame in frames(report).items():
+            frame.insert(0, "province", code)
+            parts[name].append(frame)
+    return {
+        name: pandas.concat(items, ignore_index=True) if items else pandas.DataFrame()
+        for name, items in parts.items()
+    }
