@@ -241,6 +241,9 @@ def test_cli_readiness_lang_vi_xlsx_writes_a_workbook_with_vietnamese_headers(tm
     assert main(argv, out=io.StringIO()) == 0
     book = openpyxl.load_workbook(path)
     assert "Điều kiện" in book.sheetnames
+    year = book["Kết quả năm 2024"]  # the year's results of the sample
+    assert [c.value for c in year[1]][:2] == ["Chỉ tiêu", "Công nhận năm 2024"]
+    assert year.max_row > 1
     assert [c.value for c in book["Điều kiện"][1]][:4] == [
         "Kết quả",
         "Mã",
