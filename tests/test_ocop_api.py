@@ -11,7 +11,7 @@ import pytest
 from ntm_core import InputError
 from ntm_core.cli import main
 from ntm_core.datasets import ha_tinh_ocop_targets, ocop_sample_products
-from ntm_core.exceptions import MissingDependencyError
+from ntm_core.exceptions import MissingDependencyError, OutputError
 from ntm_core.ocop import OcopProduct, portfolio, rate, rate_many, year_progress
 
 matplotlib.use("Agg")
@@ -128,7 +128,7 @@ def test_batch_workbook_products_portfolio_and_progress(batch, tmp_path):
     assert "Còn hiệu lực ngày 2024-12-31" in header
     total = header.index("Tổng điểm")
     assert isinstance(products.cell(row=2, column=total + 1).value, int | float)
-    with pytest.raises(InputError, match="exists"):
+    with pytest.raises(OutputError, match="exists"):
         batch.to_excel(path)
     batch.to_excel(path, force=True)
     assert openpyxl.load_workbook(path).sheetnames == ["Products"]

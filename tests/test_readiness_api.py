@@ -10,7 +10,7 @@ import pytest
 
 from ntm_core import InputError, Outcome, Tier
 from ntm_core.cli import main
-from ntm_core.exceptions import MissingDependencyError
+from ntm_core.exceptions import MissingDependencyError, OutputError
 from ntm_core.readiness import ProvincesReadiness, assess_provinces
 from ntm_core.readiness._render import readiness_markdown, readiness_text, readiness_to_dict
 from test_readiness import BOOK, ON, build_case
@@ -155,11 +155,11 @@ def test_workbook_in_vietnamese_and_no_overwrite_without_force(report, tmp_path)
     book = openpyxl.load_workbook(path)
     assert book.sheetnames[0] == "Điều kiện"
     assert [c.value for c in book["Điều kiện"][1]][:3] == ["Kết quả", "Mã", "Điều kiện"]
-    with pytest.raises(InputError, match="exists; pass force=True"):
+    with pytest.raises(OutputError, match="exists; pass --force"):
         report.to_excel(path)
     report.to_excel(path, force=True)
     assert openpyxl.load_workbook(path).sheetnames[0] == "Conditions"
-    with pytest.raises(InputError, match="is a directory"):
+    with pytest.raises(OutputError, match="is a directory"):
         report.to_excel(tmp_path, force=True)
 
 

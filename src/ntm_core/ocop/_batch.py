@@ -296,7 +296,7 @@ class OcopBatch:
         Headers are in ``lang`` and frozen; numbers are numbers.
 
         Raises:
-            InputError: ``path`` exists and ``force`` is false.
+            OutputError: ``path`` exists and ``force`` is false, or cannot be written.
             MissingDependencyError: openpyxl is not installed.
 
         .. versionadded:: 0.1.0

@@ -230,7 +230,7 @@ class Portfolio:
         """Write the counts as an Excel workbook: summary, stars, groups, units, years.
 
         Raises:
-            InputError: ``path`` exists and ``force`` is false.
+            OutputError: ``path`` exists and ``force`` is false, or cannot be written.
             MissingDependencyError: openpyxl is not installed.
 
         .. versionadded:: 0.1.0

@@ -309,7 +309,7 @@ class OcopProgress:
         """Write the progress as an Excel workbook of one sheet, one row per target.
 
         Raises:
-            InputError: ``path`` exists and ``force`` is false.
+            OutputError: ``path`` exists and ``force`` is false, or cannot be written.
             MissingDependencyError: openpyxl is not installed.
 
         .. versionadded:: 0.1.0

@@ -389,7 +389,7 @@ class ProvinceReadiness:
         numbers are stored as numbers.
 
         Raises:
-            InputError: ``path`` exists and ``force`` is false.
+            OutputError: ``path`` exists and ``force`` is false, or cannot be written.
             MissingDependencyError: openpyxl is not installed.
 
         .. versionadded:: 0.1.0
