@@ -50,6 +50,8 @@ nitpick_ignore_regex = [
     # Annotations are strings (PEP 563) evaluated in a public module's namespace, which
     # does not import numpy.typing: they stay as text.
     (r"py:.*", r"npt\..*"),
+    # matplotlib is optional and nothing is linked (no intersphinx); Lang is Literal["en", "vi"].
+    (r"py:.*", r"(Axes|Lang|Path)"),
     (r"py:.*", r"(Masks|BaseExceptionGroup\..*)"),
 ]
 

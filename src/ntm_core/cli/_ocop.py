@@ -7,19 +7,20 @@ import json
 from pathlib import Path
 from typing import Any, TextIO
 
-from ntm_core.cli._common import EXIT_OK, output_options, parse_date, rulebook, table
+from ntm_core.cli._common import (
+    EXIT_OK,
+    UsageError,
+    output_options,
+    output_path,
+    parse_date,
+    rulebook,
+    write_text,
+)
 
 __all__ = ["add_parser"]
 
 _SAMPLE_SOURCE = "bundled Hà Tĩnh sample (SYNTHETIC)"
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value)
+_SAMPLE_SOURCE_VI = "dữ liệu mẫu Hà Tĩnh kèm theo (GIẢ LẬP)"
 
 
 def _cmd_ocop(args: argparse.Namespace, out: TextIO) -> int:
@@ -35,6 +36,10 @@ def _cmd_ocop(args: argparse.Namespace, out: TextIO) -> int:
         read_products,
     )
 
+    target = output_path(args)
+    if args.format == "xlsx" and target is None:
+        msg = "argument --format: xlsx is written to a file; give -o FILE.xlsx"
+        raise UsageError(msg)
     synthetic = args.products is None
     products = ocop_sample_products() if synthetic else read_products(args.products)
     source = _SAMPLE_SOURCE if synthetic else str(args.products)
@@ -45,46 +50,40 @@ def _cmd_ocop(args: argparse.Namespace, out: TextIO) -> int:
         targets = ha_tinh_ocop_targets()
     elif targets_file is not None:
         targets = OcopTargets.read_all(Path(targets_file))
+    if args.format == "xlsx" and target is not None:  # without -o refused above
+        batch.to_excel(target, on=args.on, targets=targets, lang=args.lang, force=args.force)
+        return EXIT_OK
     section: dict[str, Any] = ocop_section(args.on, products=batch, targets=targets)
-    records = batch.to_records(on=args.on)
     if args.format == "json":
         document = {
             "schema": SCHEMA,
             "on": args.on.isoformat(),
             "source": source,
             "synthetic": synthetic,
-            "products": records,
+            "products": batch.to_records(on=args.on),
             "portfolio": section["portfolio"],
             "progress": section["progress"],
         }
-        json.dump(document, out, ensure_ascii=False, indent=2)
-        print(file=out)
-        return EXIT_OK
-    valid_head = f"VALID {args.on.isoformat()}"
-    rows = [["CODE", "NAME", "GROUP", "TOTAL", "STARS", "5★ CANDIDATE", "VALID UNTIL", valid_head]]
-    for record in records:
-        name = str(record["name"])
-        rows.append([
-            str(record["code"]), name if len(name) <= 32 else name[:31] + "…",
-            str(record["group"]), _cell(record["total"]), _cell(record["stars"]),
-            _cell(record["five_star_candidate"]), _cell(record["valid_until"]),
-            _cell(record["valid"]),
-        ])  # fmt: skip
-    table(rows, out)
-    print(file=out)
-    print(f"source: {source}", file=out)
-    for line in portfolio_lines(section["portfolio"], lang=args.lang):
-        print(line, file=out)
-    if section["progress"] is not None:
-        for line in progress_lines(section["progress"], lang=args.lang):
-            print(line, file=out)
+        text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    else:
+        vi = args.lang == "vi"
+        shown = (_SAMPLE_SOURCE_VI if vi else _SAMPLE_SOURCE) if synthetic else source
+        lines = [f"{'nguồn' if vi else 'source'}: {shown}"]
+        lines += portfolio_lines(section["portfolio"], lang=args.lang)
+        if section["progress"] is not None:
+            lines += progress_lines(section["progress"], lang=args.lang)
+        text = batch.to_text(on=args.on, lang=args.lang) + "\n" + "\n".join(lines) + "\n"
+    if target is None:
+        out.write(text)
+    else:
+        write_text(target, text)
     return EXIT_OK
 
 
 def add_parser(
     sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
 ) -> None:
-    """Add ``ntm ocop [PRODUCTS] --on DATE [--format table|json] [--lang] [--targets FILE]``."""
+    """Add ``ntm ocop [PRODUCTS] --on DATE [--format table|json|xlsx] [--lang] [--targets F]``."""
     parser = sub.add_parser(
         "ocop",
         parents=[common],
@@ -103,12 +102,20 @@ def add_parser(
         "--on", type=parse_date, required=True,
         help="the date of the portfolio (YYYY-MM-DD)",
     )  # fmt: skip
-    parser.add_argument("--format", choices=("table", "json"), default="table")
-    parser.add_argument("--lang", choices=("en", "vi"), default="en")
+    parser.add_argument(
+        "--format",
+        choices=("table", "json", "xlsx"),
+        default="table",
+        help="the output format (xlsx needs -o FILE)",
+    )
+    parser.add_argument(
+        "--lang", choices=("en", "vi"), default="en", help="the language of the output"
+    )
     parser.add_argument(
         "--targets", metavar="FILE",
         help="a targets TOML file, or 'ha-tinh' for the bundled Hà Tĩnh targets "
              "(default with the bundled sample)",
     )  # fmt: skip
     output_options(parser)
-    parser.set_defaults(handler=_cmd_ocop)
+    # The command writes -o FILE itself: a workbook is bytes, not text.
+    parser.set_defaults(handler=_cmd_ocop, writes_file=True)

@@ -11,12 +11,15 @@ from ntm_core._core.vocabulary import RuleLevel
 from ntm_core.cli._common import (
     EXIT_OK,
     SAMPLE_LABEL,
+    UsageError,
     catalog,
     check_scope,
     output_options,
+    output_path,
     parse_date,
     rulebook,
     sample_rulebook,
+    write_text,
 )
 from ntm_core.exceptions import InputError, RuleNotInForceError
 
@@ -30,22 +33,22 @@ if TYPE_CHECKING:
 
 __all__ = ["add_parser"]
 
+_SAMPLE_LABEL_VI = (
+    "Dữ liệu mẫu Hà Tĩnh kèm theo: đơn vị hành chính thật, số liệu GIẢ LẬP, ngưỡng minh họa."
+)
 
-def _cmd_readiness(args: argparse.Namespace, out: TextIO) -> int:  # noqa: PLR0915 - one statement per step
+
+def _cmd_readiness(args: argparse.Namespace, out: TextIO) -> int:
     """The province readiness report (on the bundled Hà Tĩnh sample when no DATA is given)."""
     from ntm_core.datasets import HA_TINH_DIR
     from ntm_core.engine import Ladder
     from ntm_core.io import read_observations
     from ntm_core.readiness import assess_province, read_recognitions
 
-    # The renderers are not exported by ntm_core.readiness yet (its owner is asked to).
-    from ntm_core.readiness._render import (
-        readiness_html,
-        readiness_markdown,
-        readiness_text,
-        readiness_to_dict,
-    )
-
+    target = output_path(args)
+    if args.format == "xlsx" and target is None:
+        msg = "argument --format: xlsx is written to a file; give -o FILE.xlsx"
+        raise UsageError(msg)
     sample = args.data is None
     scope = args.scope or ("ha-tinh" if args.province == "42" else "vn")
     book = rulebook(args)
@@ -92,31 +95,39 @@ def _cmd_readiness(args: argparse.Namespace, out: TextIO) -> int:  # noqa: PLR09
     )
     ocop = _ocop_section(args, tree, sample=sample)
     year = _year_results(args, report, observations, book, scope, ocop, sample=sample)
-    if args.format == "json":
-        document = readiness_to_dict(report, ocop=ocop)
-        document["year_results"] = year.to_dict()
-        json.dump(document, out, ensure_ascii=False, indent=2)
-        print(file=out)
-    elif args.format == "md":
-        head, *rows = year.lines()
-        out.write(readiness_markdown(report, ocop=ocop))
-        out.write(f"\n## {head}\n\n" + "".join(f"- {r.strip()}\n" for r in rows))
-    elif args.format == "html":
-        import html
-
-        items = "".join(f"<li>{html.escape(line.strip())}</li>" for line in year.lines()[1:])
-        section = f"<h2>{html.escape(year.lines()[0])}</h2><ul>{items}</ul>\n"
-        text = readiness_html(report, ocop=ocop)
-        out.write(text.replace("</body>", section + "</body>", 1))
+    if args.format == "xlsx" and target is not None:  # without -o refused above, before the work
+        report.to_excel(target, lang=args.lang, force=args.force, year=year)
+        return EXIT_OK
+    text = _rendered(args, report, ocop, year, sample=sample)
+    if target is None:
+        out.write(text)
     else:
-        from ntm_core.ocop import render_ocop_section
-
-        if sample:
-            print(SAMPLE_LABEL, file=out)
-        lines = render_ocop_section(ocop) if ocop is not None else []
-        print(readiness_text(report, ocop_lines=lines), file=out)
-        print("\n".join(year.lines()), file=out)
+        write_text(target, text)
     return EXIT_OK
+
+
+def _rendered(
+    args: argparse.Namespace,
+    report: ProvinceReadiness,
+    ocop: dict[str, object] | None,
+    year: YearResults,
+    *,
+    sample: bool,
+) -> str:
+    """The report in the text format of ``--format`` and the language of ``--lang``."""
+    if args.format == "json":
+        document = report.to_dict(ocop=ocop, year=year)
+        return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    if args.format == "md":
+        return report.to_markdown(lang=args.lang, ocop=ocop, year=year)
+    if args.format == "html":
+        return report.to_html(lang=args.lang, ocop=ocop, year=year)
+    from ntm_core.ocop import render_ocop_section
+
+    notice = (_SAMPLE_LABEL_VI if args.lang == "vi" else SAMPLE_LABEL) + "\n"
+    lines = render_ocop_section(ocop, lang=args.lang) if ocop is not None else []
+    body = report.to_text(lang=args.lang, ocop_lines=lines, year=year)
+    return (notice if sample else "") + body + "\n"
 
 
 def _tree(args: argparse.Namespace, on: dt.date) -> AdminSnapshot:
@@ -258,6 +269,15 @@ def add_parser(
         action="store_true",
         help="the data writes decimals with a comma (45,5); default: detected from the file",
     )
-    readiness.add_argument("--format", choices=("table", "json", "md", "html"), default="table")
-    output_options(readiness)
-    readiness.set_defaults(handler=_cmd_readiness)
+    readiness.add_argument(
+        "--format",
+        choices=("table", "json", "md", "html", "xlsx"),
+        default="table",
+        help="the output format (xlsx needs -o FILE)",
+    )
+    readiness.add_argument(
+        "--lang", choices=("en", "vi"), default="en", help="the language of the report"
+    )
+    output_options(readiness, what="the report")
+    # The command writes -o FILE itself: a workbook is bytes, not text.
+    readiness.set_defaults(handler=_cmd_readiness, writes_file=True)

@@ -38,6 +38,7 @@ from ntm_core.ocop import _files, _product, _rating, _section, _targets
 from ntm_core.ocop._batch import OcopBatch, OcopTable, add_months_array, rate_many
 from ntm_core.ocop._files import read_products, write_products
 from ntm_core.ocop._portfolio import GroupCount, Portfolio, UnitCounts, portfolio
+from ntm_core.ocop._present import PortfolioPlots
 from ntm_core.ocop._product import (
     CertifyingLevel,
     OcopProduct,
@@ -85,6 +86,7 @@ __all__ = [
     "OcopTarget",
     "OcopTargets",
     "Portfolio",
+    "PortfolioPlots",
     "ProducerKind",
     "TargetProgress",
     "TargetScope",

@@ -10,8 +10,10 @@ The public names are re-exported, and documented, by :mod:`ntm_core.ocop`.
 
 import datetime as dt
 import math
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NoReturn
 
@@ -19,8 +21,13 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from ntm_core._core.dates import as_date
+from ntm_core._core.display import Lang, check_lang
 from ntm_core._core.numbers import json_number
+from ntm_core._core.tables import write_bytes
+from ntm_core._core.workbook import workbook_bytes
 from ntm_core.exceptions import InputError, InputErrors
+from ntm_core.ocop import _present
 from ntm_core.ocop._product import CertifyingLevel, OcopProduct
 from ntm_core.ocop._rating import (
     RULESET_KEY,
@@ -230,6 +237,75 @@ class OcopBatch:
                 "provisional": bool(self.provisional[i]),
             })  # fmt: skip
         return records
+
+    def __repr__(self) -> str:
+        return _present.batch_repr(self)
+
+    def _repr_html_(self) -> str:
+        return _present.batch_html(self)
+
+    def to_text(self, *, on: dt.date | str | None = None, lang: Lang = "en") -> str:
+        """The products as a table of columns (with their validity on ``on``, if given).
+
+        Columns: code, name (cut at 32 characters), group, total, stars,
+        5-star candidate, valid until and, with ``on``, valid on that date;
+        headers and yes/no in English (``"en"``) or Vietnamese (``"vi"``).
+
+        .. versionadded:: 0.1.0
+        """
+        day = None if on is None else as_date(on)
+        return _present.batch_text(self, on=day, lang=check_lang(lang))
+
+    def to_dict(self, *, on: dt.date | str) -> dict[str, object]:
+        """JSON-ready: ``{"on": …, "products": to_records(on=on)}``.
+
+        .. versionadded:: 0.1.0
+        """
+        day = as_date(on)
+        return {"on": day.isoformat(), "products": self.to_records(on=day)}
+
+    def to_frame(self, *, on: dt.date | str | None = None) -> Any:  # noqa: ANN401 - a DataFrame, pandas optional
+        """One row per product (the fields of :meth:`to_records`; ``valid`` only with ``on``).
+
+        Raises:
+            MissingDependencyError: pandas is not installed.
+
+        .. versionadded:: 0.1.0
+        """
+        day = None if on is None else as_date(on)
+        records = _present.product_rows(self, on=day)
+        if day is None:
+            for record in records:
+                del record["valid"]
+        return _present.frame(records, feature="OcopBatch.to_frame()")
+
+    def to_excel(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        on: dt.date | str | None = None,
+        targets: object = None,
+        lang: Lang = "en",
+        force: bool = False,
+    ) -> Path:
+        """Write the ratings as an Excel workbook: products, and with ``on`` the portfolio.
+
+        With ``on``, sheets of the portfolio on that date follow (summary, by
+        stars, by group, by unit, by evaluation year) and, with ``targets``
+        (an :class:`OcopTargets` or several years'), the progress on them.
+        Headers are in ``lang`` and frozen; numbers are numbers.
+
+        Raises:
+            OutputError: ``path`` exists and ``force`` is false, or cannot be written.
+            MissingDependencyError: openpyxl is not installed.
+
+        .. versionadded:: 0.1.0
+        """
+        day = None if on is None else as_date(on)
+        sheets = _present.batch_sheets(self, on=day, targets=targets, lang=check_lang(lang))
+        return write_bytes(
+            path, workbook_bytes(sheets, feature="OcopBatch.to_excel()"), force=force
+        )
 
     @classmethod
     def from_ratings(

@@ -6,7 +6,9 @@ The public names are re-exported, and documented, by :mod:`ntm_core.ocop`.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
@@ -14,8 +16,14 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from ntm_core._core.accessor import Accessor
+from ntm_core._core.display import Lang, check_lang
+from ntm_core._core.tables import write_bytes
+from ntm_core._core.workbook import workbook_bytes
 from ntm_core.exceptions import InputError
+from ntm_core.ocop import _present
 from ntm_core.ocop._batch import OcopBatch, day_of
+from ntm_core.ocop._present import PortfolioPlots
 from ntm_core.ocop._rating import OcopRating
 from ntm_core.ocop._render import portfolio_lines
 from ntm_core.rules import Rulebook
@@ -184,6 +192,53 @@ class Portfolio:
     def lines(self, lang: str = "en") -> list[str]:
         """A short summary in English (``"en"``) or Vietnamese (``"vi"``)."""
         return portfolio_lines(self.to_dict(), lang=lang)
+
+    plot = Accessor(PortfolioPlots)
+    """The plots of the portfolio: ``portfolio.plot.stars()``."""
+
+    def __repr__(self) -> str:
+        return _present.portfolio_repr(self)
+
+    def _repr_html_(self) -> str:
+        return _present.portfolio_html(self)
+
+    def to_text(self, *, lang: Lang = "en") -> str:
+        """The summary of :meth:`lines`, one line each.
+
+        .. versionadded:: 0.1.0
+        """
+        return "\n".join(self.lines(check_lang(lang)))
+
+    def to_frame(self) -> dict[str, Any]:
+        """The counts as pandas DataFrames, one each, named.
+
+        Keys: ``stars`` (products and valid certificates by stars),
+        ``groups`` (products per edition and product group), ``units``
+        (per commune, or per district when grouped by parent) and ``years``
+        (newly certified by evaluation year and stars).
+
+        Raises:
+            MissingDependencyError: pandas is not installed.
+
+        .. versionadded:: 0.1.0
+        """
+        return _present.portfolio_frames(self)
+
+    def to_excel(
+        self, path: str | os.PathLike[str], *, lang: Lang = "en", force: bool = False
+    ) -> Path:
+        """Write the counts as an Excel workbook: summary, stars, groups, units, years.
+
+        Raises:
+            OutputError: ``path`` exists and ``force`` is false, or cannot be written.
+            MissingDependencyError: openpyxl is not installed.
+
+        .. versionadded:: 0.1.0
+        """
+        sheets = _present.portfolio_sheets(self, lang=check_lang(lang))
+        return write_bytes(
+            path, workbook_bytes(sheets, feature="Portfolio.to_excel()"), force=force
+        )
 
 
 def _bincount(keys: npt.NDArray[Any], size: int) -> npt.NDArray[np.intp]:

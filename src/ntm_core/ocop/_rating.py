@@ -11,13 +11,16 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from fractions import Fraction
+from typing import Any
 
 import attrs
 
+from ntm_core._core.display import Lang, check_lang
 from ntm_core._core.numbers import decimal_text, json_number
 from ntm_core._core.text import fold
 from ntm_core._core.vocabulary import Citation, Provenance
 from ntm_core.exceptions import InputError, RuleNotInForceError
+from ntm_core.ocop import _present
 from ntm_core.ocop._product import (
     PART_COLUMNS,
     CertifyingLevel,
@@ -231,6 +234,31 @@ class OcopRating:
             "validity_months": exp.validity_months,
             "notes": list(exp.notes),
         }  # fmt: skip
+
+    def __repr__(self) -> str:
+        return _present.rating_repr(self)
+
+    def _repr_html_(self) -> str:
+        return _present.rating_html(self)
+
+    def to_text(self, *, lang: Lang = "en") -> str:
+        """The explanation (:meth:`explain`) in English (``"en"``) or Vietnamese (``"vi"``).
+
+        .. versionadded:: 0.1.0
+        """
+        return self.explain(check_lang(lang))
+
+    def to_frame(self) -> Any:  # noqa: ANN401 - a DataFrame, pandas optional
+        """The rating as a one-row pandas DataFrame (the fields of :meth:`to_dict` but the parts).
+
+        Raises:
+            MissingDependencyError: pandas is not installed.
+
+        .. versionadded:: 0.1.0
+        """
+        record = {k: v for k, v in self.to_dict().items() if k not in {"parts", "band", "notes"}}
+        record["total"] = self.total
+        return _present.frame([record], feature="OcopRating.to_frame()")
 
     def explain(self, lang: str = "en") -> str:
         """The explanation as text in English (``"en"``) or Vietnamese (``"vi"``).

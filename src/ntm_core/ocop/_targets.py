@@ -15,8 +15,12 @@ from typing import Any
 
 import attrs
 
+from ntm_core._core.display import Lang, check_lang
+from ntm_core._core.tables import write_bytes
 from ntm_core._core.vocabulary import Citation, Provenance
+from ntm_core._core.workbook import workbook_bytes
 from ntm_core.exceptions import DataError, InputErrors
+from ntm_core.ocop import _present
 from ntm_core.ocop._portfolio import Portfolio
 from ntm_core.ocop._render import progress_lines
 
@@ -275,6 +279,45 @@ class OcopProgress:
     def lines(self, lang: str = "en") -> list[str]:
         """A short summary in English (``"en"``) or Vietnamese (``"vi"``)."""
         return progress_lines(self.to_dict(), lang=lang)
+
+    def __repr__(self) -> str:
+        return _present.progress_repr(self)
+
+    def _repr_html_(self) -> str:
+        return _present.progress_html(self)
+
+    def to_text(self, *, lang: Lang = "en") -> str:
+        """The summary of :meth:`lines`, one line each.
+
+        .. versionadded:: 0.1.0
+        """
+        return "\n".join(self.lines(check_lang(lang)))
+
+    def to_frame(self) -> Any:  # noqa: ANN401 - a DataFrame, pandas optional
+        """One row per target: target, aspiration, minimum, achieved, met, shortfall.
+
+        Raises:
+            MissingDependencyError: pandas is not installed.
+
+        .. versionadded:: 0.1.0
+        """
+        return _present.progress_frame(self)
+
+    def to_excel(
+        self, path: str | os.PathLike[str], *, lang: Lang = "en", force: bool = False
+    ) -> Path:
+        """Write the progress as an Excel workbook of one sheet, one row per target.
+
+        Raises:
+            OutputError: ``path`` exists and ``force`` is false, or cannot be written.
+            MissingDependencyError: openpyxl is not installed.
+
+        .. versionadded:: 0.1.0
+        """
+        sheet = _present.progress_sheet(self, lang=check_lang(lang))
+        return write_bytes(
+            path, workbook_bytes([sheet], feature="OcopProgress.to_excel()"), force=force
+        )
 
 
 def progress(portfolio: Portfolio, targets: OcopTargets) -> OcopProgress:

@@ -15,7 +15,9 @@ Where things live: ``_assess`` (assess_province, assess_provinces), ``_levels``
 units, most failed criteria, closest communes), ``_model`` (the report and
 its records), ``_labels`` (synthetic values, illustrative and overridden
 thresholds), ``_files`` (recognitions and targets files), ``_year`` (the year's results:
-increases over the previous period), ``_render`` (text, JSON, Markdown, HTML).
+increases over the previous period), ``_render`` (text, JSON, Markdown, HTML),
+``_sheets`` (workbook sheets and DataFrames), ``_display`` (repr and notebook HTML),
+``_plots`` (``report.plot``).
 
 .. versionadded:: 0.1.0
 """
@@ -37,6 +39,7 @@ from ntm_core.readiness._model import (
     Recognition,
     TargetMeasure,
 )
+from ntm_core.readiness._plots import ReadinessPlots
 from ntm_core.readiness._rollup import TierCounts
 from ntm_core.readiness._year import YEAR_RESULTS_SCHEMA, YearCount, YearResults, year_results
 
@@ -50,6 +53,7 @@ __all__ = [
     "PlanTargetProgress",
     "ProvinceReadiness",
     "ProvincesReadiness",
+    "ReadinessPlots",
     "Recognition",
     "ReportLabels",
     "TargetMeasure",

@@ -9,6 +9,7 @@ from fractions import Fraction
 
 import attrs
 
+from ntm_core._core.display import unit_text
 from ntm_core._core.vocabulary import Citation, Outcome, Provenance, RuleLevel
 from ntm_core.engine import Assessment, CheckResult, Ladder, Value
 from ntm_core.readiness._levels import LevelResult
@@ -36,6 +37,10 @@ class ConditionStatus:
     provenance: Provenance | None
     reason: str | None = None
     """Why the outcome is what it is, when the check alone does not say (not applicable)."""
+    gap_vi: str | None = None
+    """:attr:`gap` in Vietnamese (*cần thêm 2 xã đạt chuẩn NTM nâng cao*)."""
+    reason_vi: str | None = None
+    """:attr:`reason` in Vietnamese."""
 
 
 # The district level was abolished nationwide on 2025-07-01 (NQ 1665/NQ-UBTVQH15;
@@ -46,6 +51,11 @@ _KIND_NAMES = {
     RuleLevel.COMMUNE: "communes",
     RuleLevel.DISTRICT: "districts",
     RuleLevel.TOWN: "towns and cities",
+}
+_KIND_NAMES_VI = {
+    RuleLevel.COMMUNE: "xã",
+    RuleLevel.DISTRICT: "huyện",
+    RuleLevel.TOWN: "thị xã, thành phố",
 }
 
 
@@ -68,17 +78,29 @@ def condition_statuses(
             agg = aggregates.get(check.key)
             children = len(levels[agg.of].units) if agg is not None and agg.of in levels else None
             name = f"{_KIND_NAMES.get(agg.of, 'units')} at {agg.tier.label('en')}" if agg else ""
+            name_vi = (
+                f"{_KIND_NAMES_VI.get(agg.of, 'đơn vị')} {agg.tier.label('vi')}" if agg else ""
+            )
             gap, gap_units = _gap(check, children, name)
-            outcome, reason = check.outcome, None
+            gap_vi = _gap_vi(check, gap_units, name_vi) if gap is not None else None
+            outcome, reason, reason_vi = check.outcome, None, None
             if agg is not None and children == 0:
                 kind = _KIND_NAMES.get(agg.of, "units")
+                kind_vi = _KIND_NAMES_VI.get(agg.of, "đơn vị")
                 outcome = Outcome.NOT_APPLICABLE
                 reason = (
                     f"a share of {kind}, and there are no {kind} in the administrative tree "
                     f"on {on.isoformat()}"
                 )
+                reason_vi = (
+                    f"là tỷ lệ {kind_vi}, nhưng cây đơn vị hành chính ngày {on.isoformat()} "
+                    f"không có {kind_vi} nào"
+                )
                 if agg.of in {RuleLevel.DISTRICT, RuleLevel.TOWN} and on >= _NO_DISTRICTS:
                     reason += " (district level abolished on 2025-07-01, NQ 1665/NQ-UBTVQH15)"
+                    reason_vi += (
+                        " (cấp huyện kết thúc hoạt động từ 2025-07-01, NQ 1665/NQ-UBTVQH15)"
+                    )
             out.append(
                 ConditionStatus(
                     code=criterion.code,
@@ -93,6 +115,8 @@ def condition_statuses(
                     citation=check.citation,
                     provenance=check.provenance,
                     reason=reason,
+                    gap_vi=gap_vi,
+                    reason_vi=reason_vi,
                 )
             )
     return out
@@ -114,3 +138,13 @@ def _gap(check: CheckResult, children: int | None, kind_name: str) -> tuple[str 
     if check.margin is not None and check.margin < 0:
         return f"short by {float(-check.margin):g} {check.unit or ''}".rstrip(), None
     return None, None
+
+
+def _gap_vi(check: CheckResult, gap_units: int | None, kind_name: str) -> str:
+    """The gap of :func:`_gap` in Vietnamese (called only when there is one)."""
+    if gap_units is not None:
+        return f"cần thêm {gap_units} {kind_name}"
+    if isinstance(check.threshold, bool):
+        return "chưa đạt"
+    margin = float(-check.margin) if check.margin is not None else 0.0
+    return f"còn thiếu {margin:g} {unit_text(check.unit, lang='vi')}".rstrip()

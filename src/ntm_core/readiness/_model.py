@@ -4,20 +4,31 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import os
 import types
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ntm_core._core.accessor import Accessor
+from ntm_core._core.display import Lang, check_lang
+from ntm_core._core.tables import write_bytes
 from ntm_core._core.vocabulary import Citation, Outcome, RuleLevel, Tier
+from ntm_core._core.workbook import workbook_bytes
 from ntm_core.admin import AdminUnit
 from ntm_core.engine import Assessment
-from ntm_core.readiness import _gaps
+from ntm_core.readiness import _display, _gaps, _render, _sheets
 from ntm_core.readiness._conditions import ConditionStatus
 from ntm_core.readiness._gaps import ClosestUnit, CriterionFailures
 from ntm_core.readiness._labels import ReportLabels
 from ntm_core.readiness._levels import LevelResult
+from ntm_core.readiness._plots import ReadinessPlots
 from ntm_core.readiness._rollup import TierCounts, band_labels
+
+if TYPE_CHECKING:
+    from ntm_core.readiness._year import YearResults
 
 __all__ = [
     "PlanTarget",
@@ -165,8 +176,18 @@ class ProvinceReadiness:
     ``levels`` is a read-only mapping; ``labels`` says whether the values are
     synthetic and which thresholds are illustrative or overridden by a sheet.
 
+    Read it as text (:meth:`to_text`), Markdown, HTML, JSON-ready data
+    (:meth:`to_dict`), a workbook (:meth:`to_excel`) or pandas DataFrames
+    (:meth:`to_frame`); plot it with ``report.plot.conditions()``,
+    ``report.plot.tiers_by_district()`` and ``report.plot.criteria()``
+    (:class:`~ntm_core.readiness.ReadinessPlots`). Every renderer writes English
+    (``lang="en"``) or Vietnamese (``lang="vi"``).
+
     .. versionadded:: 0.1.0
     """
+
+    plot = Accessor(ReadinessPlots)
+    """The plots of the report (:class:`~ntm_core.readiness.ReadinessPlots`)."""
 
     province: AdminUnit
     on: dt.date
@@ -283,6 +304,118 @@ class ProvinceReadiness:
         """Labels of the criteria-met bands used in the commune counts."""
         return band_labels(self.commune_counts.criteria_total)
 
+    def __repr__(self) -> str:
+        return _display.readiness_repr(self)
+
+    def _repr_html_(self) -> str:
+        return _display.readiness_repr_html(self)
+
+    def to_text(
+        self,
+        *,
+        lang: Lang = "en",
+        ocop_lines: Sequence[str] | None = None,
+        year: YearResults | None = None,
+    ) -> str:
+        """A one-screen summary, in the manner of an official report's summary section.
+
+        Args:
+            lang: ``"en"`` or ``"vi"``.
+            ocop_lines: Lines of an OCOP section to include
+                (:func:`ntm_core.ocop.render_ocop_section`).
+            year: The year's results (:func:`~ntm_core.readiness.year_results`), shown last.
+
+        .. versionadded:: 0.1.0
+        """
+        lang = check_lang(lang)
+        return _render.readiness_text(self, ocop_lines=ocop_lines, lang=lang, year=year)
+
+    def to_markdown(
+        self,
+        *,
+        lang: Lang = "en",
+        ocop: Mapping[str, Any] | None = None,
+        year: YearResults | None = None,
+    ) -> str:
+        """The whole report as Markdown.
+
+        Args:
+            lang: ``"en"`` or ``"vi"``.
+            ocop: An OCOP section (:func:`ntm_core.ocop.ocop_section`) to include.
+            year: The year's results (:func:`~ntm_core.readiness.year_results`), shown last.
+
+        .. versionadded:: 0.1.0
+        """
+        return _render.readiness_markdown(self, ocop=ocop, lang=check_lang(lang), year=year)
+
+    def to_html(
+        self,
+        *,
+        lang: Lang = "en",
+        ocop: Mapping[str, Any] | None = None,
+        year: YearResults | None = None,
+    ) -> str:
+        """The whole report as a standalone HTML page (arguments as :meth:`to_markdown`).
+
+        .. versionadded:: 0.1.0
+        """
+        return _render.readiness_html(self, ocop=ocop, lang=check_lang(lang), year=year)
+
+    def to_dict(
+        self, *, ocop: Mapping[str, Any] | None = None, year: YearResults | None = None
+    ) -> dict[str, Any]:
+        """The whole report as JSON-ready data (schema ``ntm_core.readiness/1``).
+
+        With ``ocop`` the data gain ``"ocop"``, with ``year`` ``"year_results"``.
+
+        .. versionadded:: 0.1.0
+        """
+        return _render.readiness_to_dict(self, ocop=ocop, year=year)
+
+    def to_excel(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        lang: Lang = "en",
+        force: bool = False,
+        year: YearResults | None = None,
+    ) -> Path:
+        """Write the report as an Excel workbook, one sheet per section.
+
+        The sheets: conditions, communes by district, units by level, closest
+        units, criteria ranking, plan targets, the year's results (with
+        ``year``), and the labels and notes (synthetic values, illustrative and
+        overridden thresholds, rules). Headers are in ``lang`` and frozen;
+        numbers are stored as numbers.
+
+        Raises:
+            OutputError: ``path`` exists and ``force`` is false, or cannot be written.
+            MissingDependencyError: openpyxl is not installed.
+
+        .. versionadded:: 0.1.0
+        """
+        lang = check_lang(lang)
+        data = workbook_bytes(
+            _sheets.sheets(self, lang=lang, year=year), feature="ProvinceReadiness.to_excel()"
+        )
+        return write_bytes(path, data, force=force)
+
+    def to_frame(self) -> dict[str, Any]:
+        """The report's tables as pandas DataFrames, one each, named.
+
+        Keys: ``conditions`` (one row per province condition), ``communes``
+        (per district and a ``total`` row: communes at least at each tier),
+        ``levels`` (every unit assessed: level, code, name, tier, provisional),
+        ``closest`` (communes closest to each tier), ``criteria`` (commune
+        criteria by how many communes fail them) and ``targets``.
+
+        Raises:
+            MissingDependencyError: pandas is not installed.
+
+        .. versionadded:: 0.1.0
+        """
+        return _sheets.frames(self)
+
 
 def _read_only_reports(
     value: Mapping[str, ProvinceReadiness],
@@ -301,3 +434,28 @@ class ProvincesReadiness:
     """
 
     reports: Mapping[str, ProvinceReadiness] = attrs.field(converter=_read_only_reports)
+
+    def __repr__(self) -> str:
+        return _display.reports_repr(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Province code → :meth:`ProvinceReadiness.to_dict`.
+
+        .. versionadded:: 0.1.0
+        """
+        return {code: report.to_dict() for code, report in self.reports.items()}
+
+    def to_frame(self) -> dict[str, Any]:
+        """The frames of :meth:`ProvinceReadiness.to_frame`, every province's rows in one each.
+
+        Each frame gains a first column ``province`` (the province code).
+
+        Raises:
+            MissingDependencyError: pandas is not installed.
+
+        .. versionadded:: 0.1.0
+        """
+        return _sheets.combined_frames(self.reports)
+
+    def _repr_html_(self) -> str:
+        return _display.reports_repr_html(self)

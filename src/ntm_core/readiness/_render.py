@@ -3,28 +3,47 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ntm_core._core.display import Lang, check_lang, unit_text
 from ntm_core._core.numbers import number_text
 from ntm_core._core.vocabulary import Outcome, RuleLevel, Tier
-from ntm_core.readiness._model import ProvinceReadiness
 
-__all__ = ["readiness_html", "readiness_markdown", "readiness_text", "readiness_to_dict"]
+if TYPE_CHECKING:
+    from ntm_core.readiness._conditions import ConditionStatus
+    from ntm_core.readiness._gaps import CriterionFailures
+    from ntm_core.readiness._model import ProvinceReadiness
+    from ntm_core.readiness._year import YearResults
+
+__all__ = [
+    "focus_rung",
+    "outcome_note",
+    "readiness_html",
+    "readiness_markdown",
+    "readiness_text",
+    "readiness_to_dict",
+    "value_text",
+]
 
 _MARK = {Outcome.MET: "✓", Outcome.NOT_MET: "✗", Outcome.UNKNOWN: "?", Outcome.NOT_APPLICABLE: "–"}
 
 
-def _num(value: object, unit: str | None = None) -> str:
+def _num(value: object, unit: str | None = None, *, lang: Lang = "en") -> str:
     if value is None:
         return "?"
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _w("yes" if value else "no", lang)
     text = number_text(value, places=1) if isinstance(value, Fraction) else str(value)
     if unit == "percent":
         return f"{text}%"
-    return f"{text} {unit.replace('**2', '²').replace(' / ', '/')}" if unit else text
+    return f"{text} {unit_text(unit, lang=lang)}" if unit else text
+
+
+def value_text(value: object, unit: str | None = None, *, lang: Lang = "en") -> str:
+    """A condition's value with its unit as the report writes it (``4.4 m²/person``, ``yes``)."""
+    return _num(value, unit, lang=lang)
 
 
 def _json_value(value: object) -> object:
@@ -38,7 +57,10 @@ def _pct(part: int, whole: int) -> str:
 
 
 def readiness_to_dict(
-    report: ProvinceReadiness, *, ocop: Mapping[str, Any] | None = None
+    report: ProvinceReadiness,
+    *,
+    ocop: Mapping[str, Any] | None = None,
+    year: YearResults | None = None,
 ) -> dict[str, Any]:
     """The whole report as JSON-ready data."""
     counts = report.commune_counts
@@ -168,6 +190,8 @@ def readiness_to_dict(
     }
     if ocop is not None:
         data["ocop"] = dict(ocop)
+    if year is not None:
+        data["year_results"] = year.to_dict()
     return data
 
 
@@ -176,7 +200,7 @@ def _ranking_rungs(report: ProvinceReadiness) -> list[int]:
     return list(range(len(batch.ladder.rungs))) if batch is not None else []
 
 
-def _focus_rung(report: ProvinceReadiness) -> int:
+def focus_rung(report: ProvinceReadiness) -> int:
     """The first commune rung some commune still fails."""
     for rung in _ranking_rungs(report):
         if any(r.not_met for r in report.criteria_ranking(rung)):
@@ -184,73 +208,265 @@ def _focus_rung(report: ProvinceReadiness) -> int:
     return 0
 
 
+# Every phrase the text, Markdown and HTML renderers write, in English and Vietnamese.
+_WORDS: dict[str, tuple[str, str]] = {
+    "readiness_for": ("readiness for {year}", "mức độ sẵn sàng cho mục tiêu năm {year}"),
+    "readiness": ("readiness", "mức độ sẵn sàng"),
+    "data": (
+        "Data: period {period}; rules in force on {on}",
+        "Dữ liệu: kỳ {period}; quy định có hiệu lực ngày {on}",
+    ),
+    "unknown": ("unknown", "chưa rõ"),
+    "not_completed": ("NTM task not yet completed", "chưa hoàn thành nhiệm vụ xây dựng NTM"),
+    "province": (
+        "Province: {tier} — {met} of {total} conditions met, {unknown} unknown{idle} ({edition})",
+        "Tỉnh: {tier} — đạt {met}/{total} điều kiện, {unknown} chưa rõ{idle} ({edition})",
+    ),
+    "idle": (", {n} not applicable", ", {n} không áp dụng"),
+    "note": ("  Note: {note}.", "  Ghi chú: {note}."),
+    "needs": ("needs", "cần"),
+    "not_applicable": ("not applicable", "không áp dụng"),
+    "communes_line": (
+        "Communes ({n}): {tiers}; tier unknown {unknown}",
+        "Xã ({n}): {tiers}; chưa rõ hạng {unknown}",
+    ),
+    "all_unknown": (
+        (
+            "  Note: no commune's tier can be decided from period {period} on the units of "
+            "{on}; if a reform replaced the units the data describe, carry the "
+            "results across it (how-to: carry results across administrative reforms)."
+        ),
+        (
+            "  Ghi chú: không xác định được hạng của xã nào từ số liệu kỳ {period} trên các "
+            "đơn vị ngày {on}; nếu sắp xếp đơn vị hành chính đã thay các đơn vị mà số liệu mô "
+            "tả, hãy chuyển kết quả sang đơn vị mới (hướng dẫn: chuyển kết quả qua sắp xếp đơn "
+            "vị hành chính)."
+        ),
+    ),
+    "bands": (
+        "  criteria met (of {total}): {bands}; average {mean}",
+        "  số tiêu chí đạt (trên {total}): {bands}; trung bình {mean}",
+    ),
+    "districts": ("Districts", "Huyện"),
+    "towns": ("Towns and cities", "Thị xã, thành phố"),
+    "blocking": ("Blocking {kind} ({n}): {units}", "Đơn vị còn thiếu — {kind} ({n}): {units}"),
+    "most_failed": ("Most failed criteria ({tier}): ", "Tiêu chí chưa đạt nhiều nhất ({tier}): "),
+    "missing": ("{name} ({n} missing)", "{name} (thiếu {n})"),
+    "closest": ("Closest to {tier}: ", "Gần {tier} nhất: "),
+    "recognition": (
+        (
+            "Recognition: {n} decisions on record; {m} units meet a tier above their recorded "
+            "recognition"
+        ),
+        "Công nhận: {n} quyết định đã ghi nhận; {m} đơn vị đạt hạng cao hơn hạng đã được công nhận",
+    ),
+    "no_data": ("no data", "chưa có dữ liệu"),
+    "target": ("Target {year}: {label}: {status}", "Mục tiêu {year}: {label}: {status}"),
+    "provisional": (
+        "Provisional: decisions using unverified or illustrative thresholds: {parts}",
+        "Tạm tính: kết quả dùng ngưỡng chưa kiểm chứng hoặc minh họa: {parts}",
+    ),
+    "synthetic": (
+        "Values: SYNTHETIC (a sample, not measured data).",
+        "Số liệu: GIẢ LẬP (dữ liệu mẫu, không phải số liệu thực tế).",
+    ),
+    "illustrative_count": (
+        "Illustrative thresholds: {n} used (listed in the JSON, Markdown and HTML formats)",
+        "Ngưỡng minh họa: đã dùng {n} (liệt kê trong các định dạng JSON, Markdown và HTML)",
+    ),
+    "illustrative": ("Illustrative thresholds ({n}): ", "Ngưỡng minh họa ({n}): "),
+    "overridden": (
+        "Thresholds overridden by a sheet ({n}): ",
+        "Ngưỡng được thay bằng bảng ngưỡng ({n}): ",
+    ),
+    "yes": ("yes", "có"),
+    "no": ("no", "không"),
+    "none": ("none", "không có"),
+    # Markdown and HTML
+    "title": ("{name} — NTM readiness", "{name} — mức độ sẵn sàng đạt chuẩn NTM"),
+    "period": (
+        "Period {period}, rules in force on {on}; target year {year}.",
+        "Kỳ {period}, quy định có hiệu lực ngày {on}; năm mục tiêu {year}.",
+    ),
+    "h_conditions": ("Province conditions", "Điều kiện của tỉnh"),
+    "conditions_header": (
+        "| | Code | Condition | Observed | Needs | Gap | Citation |",
+        "| | Mã | Điều kiện | Hiện trạng | Yêu cầu | Còn thiếu | Căn cứ |",
+    ),
+    "md_note": ("Note: {note}.", "Ghi chú: {note}."),
+    "h_communes": ("Communes", "Xã"),
+    "tiers_header": ("| Tier | Communes (at least) |", "| Hạng | Số xã (đạt ít nhất) |"),
+    "bands_header": ("| Criteria met | Communes |", "| Số tiêu chí đạt | Số xã |"),
+    "h_per_district": ("Communes per district", "Xã theo huyện"),
+    "per_district": (
+        "| Code | District, town or city | Communes | {tiers} | Average criteria met |",
+        "| Mã | Huyện, thị xã, thành phố | Số xã | {tiers} | Số tiêu chí đạt bình quân |",
+    ),
+    "h_decisions": ("{level} decisions", "Kết quả cấp {level}"),
+    "decisions_header": (
+        "| Code | Name | Tier | Provisional |",
+        "| Mã | Tên | Hạng | Tạm tính |",
+    ),
+    "h_blocking": ("Blocking units", "Đơn vị còn thiếu"),
+    "h_ranking": ("Criteria ranked by failures", "Tiêu chí xếp theo số đơn vị chưa đạt"),
+    "ranking_header": (
+        "| Rung | Code | Criterion | Not met | Unknown |",
+        "| Bậc | Mã | Tiêu chí | Chưa đạt | Chưa rõ |",
+    ),
+    "h_closest": ("Closest to the next tier", "Gần đạt hạng tiếp theo nhất"),
+    "h_targets": ("Plan targets", "Mục tiêu kế hoạch"),
+    "targets_header": (
+        "| Year | Target | Minimum | Actual | Met |",
+        "| Năm | Mục tiêu | Tối thiểu | Thực hiện | Đạt |",
+    ),
+    "h_unrecognised": (
+        "Meets the criteria, not yet recognised",
+        "Đạt tiêu chí, chưa được công nhận",
+    ),
+    "rules": ("Rules: {rules} ({hash})", "Quy định: {rules} ({hash})"),
+}
+
+# Level names in the Vietnamese report (the English one writes the level's value).
+_LEVELS_VI = {
+    "commune": "xã",
+    "district": "huyện",
+    "town": "thị xã, thành phố",
+    "province": "tỉnh",
+    "residential_area": "thôn, khu dân cư",
+    "garden": "vườn",
+    "product": "sản phẩm",
+}
+_BLOCKING_VI = {"districts": "huyện", "towns": "thị xã, thành phố", "communes": "xã"}
+
+
+def _w(phrase: str, lang: Lang, **fields: object) -> str:
+    text = _WORDS[phrase][0 if lang == "en" else 1]
+    return text.format(**fields) if fields else text
+
+
+def _level_name(level: str, lang: Lang) -> str:
+    return _LEVELS_VI.get(level, level) if lang == "vi" else level
+
+
+def _tier_name(value: str, lang: Lang) -> str:
+    """A tier's value (``"advanced"``, ``"unknown"``) as the Markdown tables write it."""
+    if lang == "en":
+        return value
+    return _w("unknown", lang) if value == "unknown" else Tier(value).label("vi")
+
+
+def _value(value: object, unit: str | None, lang: Lang) -> str:
+    if isinstance(value, bool):
+        return _w("yes" if value else "no", lang)
+    return _num(value, unit, lang=lang)
+
+
+def _name(item: ConditionStatus | CriterionFailures, lang: Lang) -> str:
+    return item.name_vi if lang == "vi" else item.name_en
+
+
+def _gap_text(c: ConditionStatus, lang: Lang) -> str:
+    """The gap column: the gap, or why the condition does not apply."""
+    if c.reason:
+        reason = (c.reason_vi or c.reason) if lang == "vi" else c.reason
+        return f"{_w('not_applicable', lang)}: {reason}"
+    gap = (c.gap_vi or c.gap) if lang == "vi" else c.gap
+    return gap or ""
+
+
+def outcome_note(report: ProvinceReadiness, lang: Lang) -> str | None:
+    """:meth:`ProvinceReadiness.outcome_note` in ``lang``."""
+    if lang == "en":
+        return report.outcome_note()
+    idle = [c for c in report.conditions if c.outcome is Outcome.NOT_APPLICABLE]
+    if not idle:
+        return None
+    codes = ", ".join(c.code for c in idle)
+    return (
+        f"{len(idle)} điều kiện không áp dụng ({codes}): chúng đếm các đơn vị không tồn tại ngày "
+        f"{report.on.isoformat()}, nên không được tính là đạt và không thể dựa vào chúng để xác "
+        "định hạng của tỉnh"
+    )
+
+
 def readiness_text(  # noqa: PLR0912, PLR0915 - one section of the summary after another
-    report: ProvinceReadiness, *, ocop_lines: list[str] | None = None
+    report: ProvinceReadiness,
+    *,
+    ocop_lines: Sequence[str] | None = None,
+    lang: Lang = "en",
+    year: YearResults | None = None,
 ) -> str:
     """A one-screen summary, in the manner of an official report's summary section."""
+    lang = check_lang(lang)
     lines: list[str] = []
-    target = f"readiness for {report.target_year}" if report.target_year else "readiness"
+    target = (
+        _w("readiness_for", lang, year=report.target_year)
+        if report.target_year
+        else _w("readiness", lang)
+    )
     lines.append(f"{report.province.name} ({report.province.code}) — {target}")
-    lines.append(f"Data: period {report.period}; rules in force on {report.on.isoformat()}")
+    lines.append(_w("data", lang, period=report.period, on=report.on.isoformat()))
     assessment = report.province_assessment
     if assessment is not None:
         met = sum(c.outcome is Outcome.MET for c in report.conditions)
         unknown = sum(c.outcome is Outcome.UNKNOWN for c in report.conditions)
         idle = sum(c.outcome is Outcome.NOT_APPLICABLE for c in report.conditions)
         if assessment.tier is None:
-            tier = "unknown"
+            tier = _w("unknown", lang)
         elif assessment.tier is Tier.NOT_YET:
-            tier = "NTM task not yet completed"
+            tier = _w("not_completed", lang)
         else:
-            tier = assessment.tier.label("en")
+            tier = assessment.tier.label(lang)
         lines.append(
-            f"Province: {tier} — {met} of {len(report.conditions)} conditions met, "
-            f"{unknown} unknown{f', {idle} not applicable' if idle else ''} "
-            f"({assessment.rungs[0].edition})"
+            _w(
+                "province",
+                lang,
+                tier=tier,
+                met=met,
+                total=len(report.conditions),
+                unknown=unknown,
+                idle=_w("idle", lang, n=idle) if idle else "",
+                edition=assessment.rungs[0].edition,
+            )
         )
-        note = report.outcome_note()
+        note = outcome_note(report, lang)
         if note:
-            lines.append(f"  Note: {note}.")
+            lines.append(_w("note", lang, note=note))
         for c in report.conditions:
-            gap = f"  → {c.gap}" if c.gap else ""
-            if c.reason:
-                gap = f"  → not applicable: {c.reason}"
+            gap = _gap_text(c, lang)
             lines.append(
-                f"  {_MARK[c.outcome]} {c.code} {c.name_en}: {_num(c.observed, c.unit)} "
-                f"(needs {_num(c.threshold, c.unit)}){gap}"
+                f"  {_MARK[c.outcome]} {c.code} {_name(c, lang)}: "
+                f"{_value(c.observed, c.unit, lang)} "
+                f"({_w('needs', lang)} {_value(c.threshold, c.unit, lang)})"
+                + (f"  → {gap}" if gap else "")
             )
     counts = report.commune_counts
     total = len(counts.parents) - 1
     n = int(counts.children[total])
     tiers = ", ".join(
-        f"{t.label('en')} {k} ({_pct(k, n)})"
+        f"{t.label(lang)} {k} ({_pct(k, n)})"
         for t, k in zip(counts.tiers, (int(a[total]) for a in counts.at_least), strict=True)
         if t is not Tier.NOT_YET
     )
-    lines.append(f"Communes ({n}): {tiers}; tier unknown {int(counts.unknown[total])}")
+    lines.append(_w("communes_line", lang, n=n, tiers=tiers, unknown=int(counts.unknown[total])))
     if n and int(counts.unknown[total]) == n:
-        lines.append(
-            f"  Note: no commune's tier can be decided from period {report.period} on the units of "
-            f"{report.on.isoformat()}; if a reform replaced the units the data describe, carry the "
-            "results across it (how-to: carry results across administrative reforms)."
-        )
+        lines.append(_w("all_unknown", lang, period=report.period, on=report.on.isoformat()))
     bands = " | ".join(
         f"{label}: {int(b[total])}"
         for label, b in zip(report.band_labels(), counts.bands, strict=True)
     )
     mean = counts.mean_criteria(total)
-    lines.append(
-        f"  criteria met (of {counts.criteria_total}): {bands}; average {mean:.1f}"
-        if mean is not None
-        else ""
-    )
-    for level, name in ((RuleLevel.DISTRICT, "Districts"), (RuleLevel.TOWN, "Towns and cities")):
+    if mean is not None:
+        lines.append(
+            _w("bands", lang, total=counts.criteria_total, bands=bands, mean=f"{mean:.1f}")
+        )
+    for level, key in ((RuleLevel.DISTRICT, "districts"), (RuleLevel.TOWN, "towns")):
         result = report.levels.get(level)
         if result is None or result.batch is None:
             continue
         reached = {t: int(result.at_least(t).sum()) for t in result.batch.ladder.tiers}
-        text = ", ".join(f"{t.label('en')} {k}" for t, k in reached.items())
-        lines.append(f"{name} ({len(result.units)}): {text}")
+        text = ", ".join(f"{t.label(lang)} {k}" for t, k in reached.items())
+        lines.append(f"{_w(key, lang)} ({len(result.units)}): {text}")
     blocking = report.blocking()
     for key in ("districts", "towns", "communes"):
         units = blocking.get(key, [])
@@ -258,47 +474,49 @@ def readiness_text(  # noqa: PLR0912, PLR0915 - one section of the summary after
             shown = ", ".join(u.name for u in units[:6]) + (
                 f" … (+{len(units) - 6})" if len(units) > 6 else ""
             )
-            lines.append(f"Blocking {key} ({len(units)}): {shown}")
-    rung = _focus_rung(report)
+            name = _BLOCKING_VI[key] if lang == "vi" else key
+            lines.append(_w("blocking", lang, kind=name, n=len(units), units=shown))
+    rung = focus_rung(report)
     ranking = [r for r in report.criteria_ranking(rung) if r.not_met][:5]
     batch = report.communes.batch
     if ranking and batch is not None:
-        label = batch.ladder.tiers[rung].label("en")
+        label = batch.ladder.tiers[rung].label(lang)
         lines.append(
-            f"Most failed criteria ({label}): "
-            + "; ".join(f"{r.code} {r.name_en} ({r.not_met})" for r in ranking)
+            _w("most_failed", lang, tier=label)
+            + "; ".join(f"{r.code} {_name(r, lang)} ({r.not_met})" for r in ranking)
         )
         closest = report.closest(batch.ladder.tiers[rung], limit=5)
         if closest:
             lines.append(
-                f"Closest to {label}: "
-                + "; ".join(f"{c.unit.name} ({c.criteria_missing} missing)" for c in closest)
+                _w("closest", lang, tier=label)
+                + "; ".join(
+                    _w("missing", lang, name=c.unit.name, n=c.criteria_missing) for c in closest
+                )
             )
     unrecognised = report.meets_but_not_recognised()
     if report.recognitions or unrecognised:
-        lines.append(
-            f"Recognition: {len(report.recognitions)} decisions on record; "
-            f"{len(unrecognised)} units meet a tier above their recorded recognition"
-        )
+        lines.append(_w("recognition", lang, n=len(report.recognitions), m=len(unrecognised)))
     for progress in report.targets:
         if progress.actual is None:
-            status = "no data"
+            status = _w("no_data", lang)
         else:
             status = (
                 f"{progress.actual} / ≥{progress.target.minimum} {'✓' if progress.met else '✗'}"
             )
-        lines.append(f"Target {progress.target.year}: {progress.target.label_en}: {status}")
+        label = progress.target.label_vi if lang == "vi" else progress.target.label_en
+        lines.append(_w("target", lang, year=progress.target.year, label=label, status=status))
     if ocop_lines:
         lines.extend(ocop_lines)
     shaky = report.provenance_summary()
     if any(shaky.values()):
-        parts = ", ".join(f"{v} {k}" for k, v in shaky.items() if v)
-        lines.append(f"Provisional: decisions using unverified or illustrative thresholds: {parts}")
-    lines.extend(_label_lines(report, full=False))
-    return "\n".join(line for line in lines if line)
+        parts = ", ".join(f"{v} {_level_name(k, lang)}" for k, v in shaky.items() if v)
+        lines.append(_w("provisional", lang, parts=parts))
+    lines.extend(_label_lines(report, full=False, lang=lang))
+    text = "\n".join(line for line in lines if line)
+    return text if year is None else text + "\n" + "\n".join(year.lines(lang=lang))
 
 
-def _label_lines(report: ProvinceReadiness, *, full: bool = True) -> list[str]:
+def _label_lines(report: ProvinceReadiness, *, full: bool = True, lang: Lang = "en") -> list[str]:
     """The labels of the data and thresholds, one line each (shared by text and Markdown).
 
     ``full=False`` (the one-screen text) counts the illustrative thresholds
@@ -307,65 +525,65 @@ def _label_lines(report: ProvinceReadiness, *, full: bool = True) -> list[str]:
     labels = report.labels
     out = []
     if labels.synthetic:
-        out.append("Values: SYNTHETIC (a sample, not measured data).")
+        out.append(_w("synthetic", lang))
     if labels.illustrative and not full:
-        out.append(
-            f"Illustrative thresholds: {len(labels.illustrative)} used "
-            "(listed in the JSON, Markdown and HTML formats)"
-        )
+        out.append(_w("illustrative_count", lang, n=len(labels.illustrative)))
     elif labels.illustrative:
         out.append(
-            f"Illustrative thresholds ({len(labels.illustrative)}): "
+            _w("illustrative", lang, n=len(labels.illustrative))
             + "; ".join(str(n) for n in labels.illustrative)
         )
     if labels.overridden:
         out.append(
-            f"Thresholds overridden by a sheet ({len(labels.overridden)}): "
+            _w("overridden", lang, n=len(labels.overridden))
             + "; ".join(str(n) for n in labels.overridden)
         )
     return out
 
 
-def readiness_markdown(report: ProvinceReadiness, *, ocop: Mapping[str, Any] | None = None) -> str:
+def readiness_markdown(
+    report: ProvinceReadiness,
+    *,
+    ocop: Mapping[str, Any] | None = None,
+    lang: Lang = "en",
+    year: YearResults | None = None,
+) -> str:
     """The whole report as Markdown."""
+    lang = check_lang(lang)
     data = readiness_to_dict(report, ocop=ocop)
-    out = [f"# {data['province']['name']} — NTM readiness", ""]
-    notice = _label_lines(report)
+    out = [f"# {_w('title', lang, name=data['province']['name'])}", ""]
+    notice = _label_lines(report, lang=lang)
     if notice:
         out += [f"> {line}" for line in notice] + [""]
-    out.append(
-        f"Period {data['period']}, rules in force on {data['on']}; "
-        f"target year {data['target_year']}."
-    )
+    out.append(_w("period", lang, period=data["period"], on=data["on"], year=data["target_year"]))
     out += [
         "",
-        "## Province conditions",
+        f"## {_w('h_conditions', lang)}",
         "",
-        "| | Code | Condition | Observed | Needs | Gap | Citation |",
+        _w("conditions_header", lang),
         "|---|---|---|---|---|---|---|",
     ]
     for c in report.conditions:
-        gap = f"not applicable: {c.reason}" if c.reason else (c.gap or "")
         out.append(
-            f"| {_MARK[c.outcome]} | {c.code} | {c.name_en} | {_num(c.observed, c.unit)} | "
-            f"{_num(c.threshold, c.unit)} | {gap} | {c.citation or ''} |"
+            f"| {_MARK[c.outcome]} | {c.code} | {_name(c, lang)} | "
+            f"{_value(c.observed, c.unit, lang)} | {_value(c.threshold, c.unit, lang)} | "
+            f"{_gap_text(c, lang)} | {c.citation or ''} |"
         )
-    if data["outcome_note"]:
-        out += ["", f"Note: {data['outcome_note']}."]
+    note = outcome_note(report, lang)
+    if note:
+        out += ["", _w("md_note", lang, note=note)]
     communes = data["communes"]
-    out += ["", "## Communes", "", "| Tier | Communes (at least) |", "|---|---|"]
-    out += [f"| {k} | {v} |" for k, v in communes["at_least"].items()]
-    out += ["", "| Criteria met | Communes |", "|---|---|"]
+    out += ["", f"## {_w('h_communes', lang)}", "", _w("tiers_header", lang), "|---|---|"]
+    out += [f"| {_tier_name(k, lang)} | {v} |" for k, v in communes["at_least"].items()]
+    out += ["", _w("bands_header", lang), "|---|---|"]
     out += [f"| {k} | {v} |" for k, v in communes["bands"].items()]
     names = {u.code: u.name for result in report.levels.values() for u in result.units}
     tiers = [t for t in report.commune_counts.tiers if t is not Tier.NOT_YET]
     out += [
         "",
-        "### Communes per district",
+        f"### {_w('h_per_district', lang)}",
         "",
-        "| Code | District, town or city | Communes | "
-        + " | ".join(t.label("en") for t in tiers)
-        + " | Average criteria met |",
+        _w("per_district", lang, tiers=" | ".join(t.label(lang) for t in tiers)),
         "|---" * (4 + len(tiers)) + "|",
     ]
     for row in communes["per_district"]:
@@ -375,60 +593,72 @@ def readiness_markdown(report: ProvinceReadiness, *, ocop: Mapping[str, Any] | N
         name = names.get(row["code"], "")
         out.append(f"| {row['code']} | {name} | {row['communes']} | {reached} | {average} |")
     for level, units in data["levels"].items():
+        heading = level.title() if lang == "en" else _level_name(level, lang)
         out += [
             "",
-            f"## {level.title()} decisions",
+            f"## {_w('h_decisions', lang, level=heading)}",
             "",
-            "| Code | Name | Tier | Provisional |",
+            _w("decisions_header", lang),
             "|---|---|---|---|",
         ]
         out += [
-            f"| {u['code']} | {u['name']} | {u['tier']} | {'yes' if u['provisional'] else ''} |"
+            f"| {u['code']} | {u['name']} | {_tier_name(u['tier'], lang)} | "
+            f"{_w('yes', lang) if u['provisional'] else ''} |"
             for u in units
         ]
-    out += ["", "## Blocking units", ""]
+    out += ["", f"## {_w('h_blocking', lang)}", ""]
     for key, units in data["blocking"].items():
-        out.append(f"- {key}: " + (", ".join(u["name"] for u in units) if units else "none"))
+        label = _BLOCKING_VI.get(key, key) if lang == "vi" else key
+        out.append(
+            f"- {label}: " + (", ".join(u["name"] for u in units) if units else _w("none", lang))
+        )
     out += [
         "",
-        "## Criteria ranked by failures",
+        f"## {_w('h_ranking', lang)}",
         "",
-        "| Rung | Code | Criterion | Not met | Unknown |",
+        _w("ranking_header", lang),
         "|---|---|---|---|---|",
     ]
     out += [
-        f"| {r['rung']} | {r['code']} | {r['name_en']} | {r['not_met']} | {r['unknown']} |"
+        f"| {r['rung']} | {r['code']} | {r['name_vi' if lang == 'vi' else 'name_en']} "
+        f"| {r['not_met']} | {r['unknown']} |"
         for r in data["criteria_ranking"]
         if r["not_met"] or r["unknown"]
     ]
-    out += ["", "## Closest to the next tier", ""]
+    out += ["", f"## {_w('h_closest', lang)}", ""]
     for tier, units in data["closest"].items():
         if units:
             out.append(
-                f"- {tier}: " + ", ".join(f"{u['name']} ({u['criteria_missing']})" for u in units)
+                f"- {_tier_name(tier, lang)}: "
+                + ", ".join(f"{u['name']} ({u['criteria_missing']})" for u in units)
             )
     out += [
         "",
-        "## Plan targets",
+        f"## {_w('h_targets', lang)}",
         "",
-        "| Year | Target | Minimum | Actual | Met |",
+        _w("targets_header", lang),
         "|---|---|---|---|---|",
     ]
     out += [
-        f"| {t['year']} | {t['label_en']} | {t['minimum']} "
-        f"| {t['actual'] if t['actual'] is not None else 'no data'} "
-        f"| {'' if t['met'] is None else ('yes' if t['met'] else 'no')} |"
+        f"| {t['year']} | {t['label_vi' if lang == 'vi' else 'label_en']} | {t['minimum']} "
+        f"| {t['actual'] if t['actual'] is not None else _w('no_data', lang)} "
+        f"| {'' if t['met'] is None else _w('yes' if t['met'] else 'no', lang)} |"
         for t in data["targets"]
     ]
     if data["meets_but_not_recognised"]:
-        out += ["", "## Meets the criteria, not yet recognised", ""]
+        out += ["", f"## {_w('h_unrecognised', lang)}", ""]
         out += [
-            f"- {u['name']} ({u['code']}): {u['tier']}" for u in data["meets_but_not_recognised"]
+            f"- {u['name']} ({u['code']}): {_tier_name(u['tier'], lang)}"
+            for u in data["meets_but_not_recognised"]
         ]
     if ocop is not None:
         out += ["", "## OCOP", "", "```json", _short_json(ocop), "```"]
-    out += ["", f"Rules: {', '.join(data['rules'])} ({data['rules_hash']})", ""]
-    return "\n".join(out)
+    out += ["", _w("rules", lang, rules=", ".join(data["rules"]), hash=data["rules_hash"]), ""]
+    text = "\n".join(out)
+    if year is not None:
+        head, *rows = year.lines(lang=lang)
+        text += f"\n## {head}\n\n" + "".join(f"- {r.strip()}\n" for r in rows)
+    return text
 
 
 def _short_json(data: Mapping[str, Any]) -> str:
@@ -438,12 +668,17 @@ def _short_json(data: Mapping[str, Any]) -> str:
 
 
 def readiness_html(  # noqa: PLR0912 - one branch per Markdown construct
-    report: ProvinceReadiness, *, ocop: Mapping[str, Any] | None = None
+    report: ProvinceReadiness,
+    *,
+    ocop: Mapping[str, Any] | None = None,
+    lang: Lang = "en",
+    year: YearResults | None = None,
 ) -> str:
     """The whole report as a standalone HTML page (tables from the Markdown)."""
+    lang = check_lang(lang)
     body: list[str] = []
     in_table = False
-    for line in readiness_markdown(report, ocop=ocop).splitlines():
+    for line in readiness_markdown(report, ocop=ocop, lang=lang).splitlines():
         if line.startswith("|"):
             cells = [html.escape(c.strip()) for c in line.strip("|").split("|")]
             if set("".join(cells)) <= {"-"}:
@@ -476,9 +711,13 @@ def readiness_html(  # noqa: PLR0912 - one branch per Markdown construct
         "body{font-family:sans-serif;max-width:70em;margin:auto}"
         "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px}"
     )
-    title = html.escape(report.province.name)
+    if year is not None:
+        head, *rows = year.lines(lang=lang)
+        items = "".join(f"<li>{html.escape(line.strip())}</li>" for line in rows)
+        body.append(f"<h2>{html.escape(head)}</h2><ul>{items}</ul>")
+    title = html.escape(_w("title", lang, name=report.province.name))
     return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>{title} — NTM readiness</title>"
+        f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
+        f"<title>{title}</title>"
         f"<style>{style}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n"
     )
