@@ -97,15 +97,12 @@ class Shortfall:
         unit = unit_text(self.unit, lang=check_lang(lang))
         if isinstance(self.threshold, bool) or self.threshold is None:
             target = ("có" if lang == "vi" else "yes") if self.threshold else "—"
-            now = "—" if self.observed is None else str(self.observed)
+            now = _plain(self.observed) or "—"
             return f"{self.key} ({self.code}): {now} → {target}"
         now = "—" if not isinstance(self.observed, Fraction) else number_text(self.observed)
         gap = "" if self.gap is None else f" ({'+' if self.gap > 0 else ''}{number_text(self.gap)})"
-        return (
-            f"{self.key} ({self.code}): {now} → {number_text(self.threshold)} {unit}{gap}".replace(
-                "  ", " "
-            )
-        )
+        sep = "" if unit in {"", "%"} else " "
+        return f"{self.key} ({self.code}): {now} → {number_text(self.threshold)}{sep}{unit}{gap}"
 
 
 def _shortfalls(value: Iterable[Shortfall]) -> tuple[Shortfall, ...]:
