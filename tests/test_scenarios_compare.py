@@ -8,8 +8,8 @@ import sys
 from html.parser import HTMLParser
 
 import pytest
-import scenario_sample as s
 
+import scenario_sample as s
 from ntm_core._core.vocabulary import Outcome, RuleLevel
 from ntm_core.engine import Column, Observations, assess
 from ntm_core.exceptions import InputError, MissingDependencyError
@@ -64,11 +64,13 @@ def reports():
 def test_reports_list_tiers_down_and_up_and_conditions(reports):
     before, worse, better = reports
     down = compare(before, worse, before="2024", after="half income")
-    assert down.down and not down.up
+    assert down.down
+    assert not down.up
     assert {t.level for t in down.down} >= {RuleLevel.COMMUNE}
     assert any(c.code == "4" for c in down.conditions)  # the share of advanced communes falls
     up = compare(before, better)
-    assert up.up and not up.down
+    assert up.up
+    assert not up.down
     for t in up.up:
         result = before.levels[t.level]
         row = result.codes.index(t.unit)
@@ -79,11 +81,15 @@ def test_displays(reports, monkeypatch):
     before, worse, _ = reports
     result = compare(before, worse, before="2024", after="half income")
     assert isinstance(result, Comparison)
-    assert len(repr(result)) < 300 and repr(result).startswith("<Comparison ")
+    assert len(repr(result)) < 300
+    assert repr(result).startswith("<Comparison ")
     text = result.to_text()
-    assert "Tier falls" in text and "Province conditions:" in text and "Criteria that flip" in text
+    assert "Tier falls" in text
+    assert "Province conditions:" in text
+    assert "Criteria that flip" in text
     vi = result.to_text(lang="vi")
-    assert "Xuống hạng" in vi and "Điều kiện của tỉnh" in vi
+    assert "Xuống hạng" in vi
+    assert "Điều kiện của tỉnh" in vi
     with pytest.raises(InputError):
         result.to_text(lang="fr")  # type: ignore[arg-type]
     document = json.loads(json.dumps(result.to_dict()))
@@ -101,7 +107,8 @@ def test_displays(reports, monkeypatch):
             cells.append(data)
 
     Cells().feed(result._repr_html_())
-    assert "tier" in cells and "down" in cells
+    assert "tier" in cells
+    assert "down" in cells
     monkeypatch.setitem(sys.modules, "pandas", None)
     with pytest.raises(MissingDependencyError):
         result.to_frame()

@@ -9,8 +9,8 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-import scenario_sample as s
 
+import scenario_sample as s
 from ntm_core._core.vocabulary import Outcome, RuleLevel, Tier
 from ntm_core.engine import Column, Observations, assess
 from ntm_core.exceptions import InputError, UnknownIndicatorError
@@ -295,7 +295,7 @@ def test_scenarios_compose_and_carry_threshold_sheets(tmp_path):
     assert a.with_edits("x=met").edits[-1].target == "x"
     assert len(a.edits) == 1  # unchanged
     with pytest.raises(TypeError):
-        a + 1  # noqa: B018
+        a + 1
     book = Scenario().with_thresholds(s.DATA.parent / "sample-thresholds.csv").rulebook()
     assert book.content_hash() == s.book().content_hash()
     assert len(repr(both)) < 300

@@ -7,8 +7,8 @@ import sys
 from html.parser import HTMLParser
 
 import pytest
-import scenario_sample as s
 
+import scenario_sample as s
 from ntm_core._core.vocabulary import Outcome, RuleLevel
 from ntm_core.exceptions import InputError, MissingDependencyError
 from ntm_core.scenarios import Plan, Scenario, plan
@@ -27,9 +27,11 @@ def test_lifting_the_plan_meets_every_condition_communes_can_change(base):
     unmet = [c for c in report.conditions if c.outcome is not Outcome.MET]
     assert unmet  # the sample must leave something to plan, or this proves nothing
     assert {c.code for c in result.conditions} == {c.code for c in unmet}
-    assert result.steps and result.exists
+    assert result.steps
+    assert result.exists
     for step in result.steps:
-        assert step.shortfalls and step.criteria_missing == len(step.criteria)
+        assert step.shortfalls
+        assert step.criteria_missing == len(step.criteria)
     lifted = s.report(s.apply(result.scenario(), observations))
     changeable = {c.code for c in result.conditions if c.changeable}
     for condition in lifted.conditions:
@@ -51,10 +53,12 @@ def test_a_condition_no_commune_can_change(base):
     report = s.report(worse)
     result = plan(report)
     own = next(c for c in result.conditions if c.level is None)
-    assert not own.changeable and own.reason
+    assert not own.changeable
+    assert own.reason
     assert not result.complete
     text = result.to_text()
-    assert "no commune can change it" in text and "incomplete" in text
+    assert "no commune can change it" in text
+    assert "incomplete" in text
     only = s.report(
         s.apply(Scenario.parse(["roadside_trees_share=0"]), s.read(), level=RuleLevel.PROVINCE)
     )
@@ -69,7 +73,8 @@ def test_no_plan_when_nothing_is_changeable_and_nothing_when_all_is_met(base):
     stuck = s.apply(plan(report).scenario(), observations)
     stuck = s.apply(Scenario.parse(["roadside_trees_share=0"]), stuck, level=RuleLevel.PROVINCE)
     result = plan(s.report(stuck))
-    assert not result.exists and not result.steps
+    assert not result.exists
+    assert not result.steps
     assert "No plan exists" in result.to_text()
 
 
@@ -89,7 +94,8 @@ def test_displays(base, monkeypatch):
     _, report = base
     result = plan(report)
     assert isinstance(result, Plan)
-    assert len(repr(result)) < 300 and "unit=42" in repr(result)
+    assert len(repr(result)) < 300
+    assert "unit=42" in repr(result)
     text = result.to_text()
     for step in result.steps:
         assert step.unit in text
