@@ -43,10 +43,10 @@ import datetime as dt
 import difflib
 import enum
 import math
+import pathlib
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
 import attrs
@@ -101,10 +101,6 @@ def _codes(value: Iterable[str] | None) -> frozenset[str] | None:
     return frozenset(str(v).strip() for v in value)
 
 
-RowPredicate = Callable[[Mapping[str, object]], bool]
-"""A test of one row: its ``code``, ``period`` and unit attributes (``region``, ``name``…)."""
-
-
 @attrs.frozen(kw_only=True)
 class Units:
     """Which units an edit is limited to: codes, a district, a predicate (all must hold).
@@ -124,7 +120,7 @@ class Units:
 
     codes: frozenset[str] | None = attrs.field(default=None, converter=_codes)
     district: str | None = None
-    where: RowPredicate | None = attrs.field(default=None, eq=False)
+    where: Callable[[Mapping[str, object]], bool] | None = attrs.field(default=None, eq=False)
 
     def rows(self, observations: Observations, tree: AdminSnapshot | None) -> Bools:
         """The rows of ``observations`` these units select.
@@ -340,10 +336,10 @@ def _edits(value: Iterable[Edit | str]) -> tuple[Edit, ...]:
     return tuple(v if isinstance(v, Edit) else Edit.parse(v) for v in value)
 
 
-def _sheets(value: Iterable[str | Path]) -> tuple[Path, ...]:
-    if isinstance(value, str | Path):
-        return (Path(value),)
-    return tuple(Path(v) for v in value)
+def _sheets(value: Iterable[str | pathlib.Path]) -> tuple[pathlib.Path, ...]:
+    if isinstance(value, str | pathlib.Path):
+        return (pathlib.Path(value),)
+    return tuple(pathlib.Path(v) for v in value)
 
 
 @attrs.frozen(kw_only=True)
@@ -365,7 +361,7 @@ class Scenario:
     """
 
     edits: tuple[Edit, ...] = attrs.field(default=(), converter=_edits)
-    thresholds: tuple[Path, ...] = attrs.field(default=(), converter=_sheets)
+    thresholds: tuple[pathlib.Path, ...] = attrs.field(default=(), converter=_sheets)
     name: str | None = None
 
     def __repr__(self) -> str:
@@ -409,9 +405,9 @@ class Scenario:
         """A new scenario with ``edits`` added after these."""
         return attrs.evolve(self, edits=self.edits + _edits(edits))
 
-    def with_thresholds(self, sheet: str | Path) -> Scenario:
+    def with_thresholds(self, sheet: str | pathlib.Path) -> Scenario:
         """A new scenario that also layers the threshold sheet ``sheet`` onto the rules."""
-        return attrs.evolve(self, thresholds=(*self.thresholds, Path(sheet)))
+        return attrs.evolve(self, thresholds=(*self.thresholds, pathlib.Path(sheet)))
 
     def rulebook(self, base: Rulebook | None = None) -> Rulebook:
         """``base`` (the bundled rules by default) with the scenario's threshold sheets."""

@@ -220,7 +220,7 @@ class Plan:
 
     @property
     def exists(self) -> bool:
-        """Whether communes can change anything: at least one unmet condition is changeable."""
+        """True when at least one unmet condition can be changed by lifting communes."""
         return any(c.changeable for c in self.conditions)
 
     def scenario(self) -> Scenario:
