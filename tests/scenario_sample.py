@@ -20,7 +20,9 @@ DATA = HA_TINH_DIR / "sample-observations.csv"
 
 @functools.cache
 def book() -> Rulebook:
-    return Rulebook.bundled().with_thresholds(HA_TINH_DIR / "sample-thresholds.csv")
+    from ntm_core.cli._common import sample_rulebook
+
+    return sample_rulebook(Rulebook.bundled())
 
 
 @functools.cache
@@ -28,7 +30,7 @@ def catalog() -> IndicatorCatalog:
     editions = []
     for level in (RuleLevel.COMMUNE, RuleLevel.DISTRICT, RuleLevel.TOWN, RuleLevel.PROVINCE):
         editions += Ladder.for_level(book(), level=level, on=ON, scope=SCOPE).rungs
-    return IndicatorCatalog.from_editions(editions)
+    return IndicatorCatalog.from_editions([*editions, *book()])
 
 
 def read(path: Path = DATA):

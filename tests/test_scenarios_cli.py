@@ -18,10 +18,10 @@ def _run(*argv: str) -> tuple[int, str]:
 
 
 def test_scenario_json_lists_the_units_compare_finds():
-    code, text = _run(
+    status, text = _run(
         "scenario", "--on", "2024-12-31", "--edit", "income_per_capita*1.1", "--format", "json"
     )
-    assert code == EXIT_OK
+    assert status == EXIT_OK
     document = json.loads(text)
     base = s.read()
     expected = compare(
@@ -33,15 +33,18 @@ def test_scenario_json_lists_the_units_compare_finds():
 
 
 def test_scenario_table_csv_and_units_file(tmp_path):
-    code, text = _run(
+    status, text = _run(
         "scenario", "--on", "2024-12-31", "--edit", "income_per_capita*1.1", "--edit", "15.1=95"
     )
-    assert code == EXIT_OK
+    assert status == EXIT_OK
     assert text.startswith("Bundled Hà Tĩnh sample")
     assert "Edits: income_per_capita*1.1; 15.1=95" in text
+    communes = s.report(s.read()).communes
+    failing = communes.batch.criterion_outcomes[1]["10"] != 1  # advanced income not met
+    code = communes.codes[int(failing.nonzero()[0][0])]
     units = tmp_path / "units.csv"
-    units.write_text("unit_code\n18808\n", encoding="utf-8")
-    code, text = _run(
+    units.write_text(f"unit_code\n{code}\n", encoding="utf-8")
+    status, text = _run(
         "scenario",
         "--on",
         "2024-12-31",
@@ -54,14 +57,13 @@ def test_scenario_table_csv_and_units_file(tmp_path):
         "--lang",
         "vi",
     )
-    assert code == EXIT_OK
+    assert status == EXIT_OK
     rows = list(csv.DictReader(io.StringIO(text)))
     assert rows
-    assert {r["unit"] for r in rows if r["change"] == "criterion" and r["level"] == "commune"} == {
-        "18808"
-    }
+    flipped = {r["unit"] for r in rows if r["change"] == "criterion" and r["level"] == "commune"}
+    assert flipped == {code}
     plain = tmp_path / "codes.txt"
-    plain.write_text("18808\n", encoding="utf-8")
+    plain.write_text(f"{code}\n", encoding="utf-8")
     assert (
         _run(
             "scenario", "--on", "2024-12-31", "--edit", "income_per_capita+1", "--units", str(plain)

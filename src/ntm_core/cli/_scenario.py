@@ -9,7 +9,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from ntm_core._core.vocabulary import RuleLevel
-from ntm_core.cli._common import EXIT_OK, check_scope, output_options, parse_date, rulebook
+from ntm_core.cli._common import (
+    EXIT_OK,
+    catalog,
+    check_scope,
+    output_options,
+    parse_date,
+    rulebook,
+    sample_rulebook,
+)
 from ntm_core.exceptions import InputError, RuleNotInForceError
 
 if TYPE_CHECKING:
@@ -62,7 +70,7 @@ def load(args: argparse.Namespace) -> Context:
     """Observations, tree and rules as ``ntm readiness`` reads them (the sample without DATA)."""
     from ntm_core.admin import AdminSnapshot, load_units_csv
     from ntm_core.datasets import HA_TINH_DIR, ha_tinh_tree
-    from ntm_core.engine import IndicatorCatalog, Ladder
+    from ntm_core.engine import Ladder
     from ntm_core.io import read_observations
 
     sample = args.data is None
@@ -73,7 +81,7 @@ def load(args: argparse.Namespace) -> Context:
         if args.province != "42":
             msg = "the bundled sample covers Hà Tĩnh (--province 42) only; give DATA for another"
             raise InputError(msg, column="province", value=args.province)
-        book = book.with_thresholds(HA_TINH_DIR / "sample-thresholds.csv")
+        book = sample_rulebook(book)
     editions: list[RuleSet] = []
     for level in (RuleLevel.COMMUNE, RuleLevel.DISTRICT, RuleLevel.TOWN, RuleLevel.PROVINCE):
         try:
@@ -82,7 +90,7 @@ def load(args: argparse.Namespace) -> Context:
             continue
         editions.extend(ladder.rungs)
     data = HA_TINH_DIR / "sample-observations.csv" if sample else Path(args.data)
-    observations = read_observations(data, catalog=IndicatorCatalog.from_editions(editions))
+    observations = read_observations(data, catalog=catalog(book, editions))
     if args.admin_units:
         units = [u for u in load_units_csv(args.admin_units) if u.exists_on(args.on)]
         tree = AdminSnapshot(on=args.on, units=units)
