@@ -46,6 +46,7 @@ nitpick_ignore_regex = [
     (r"py:.*", r"'?(IntArray|Raw|Codes|T|Value|Condition|TypeAliasForwardRef|Lang|Masks)'?"),
     (r"py:.*", r"ntm_core\.admin\.T"),
     (r"py:.*", r"(os|pathlib)\..*"),
+    (r"py:.*", r"(pd|pandas)\..*"),  # optional extra, not installed for every build
     (r"py:class", r"Handler"),
     # Annotations are strings (PEP 563) evaluated in a public module's namespace, which
     # does not import numpy.typing: they stay as text.

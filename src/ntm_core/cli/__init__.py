@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from typing import TextIO
 
 from ntm_core._version import __version__
-from ntm_core.cli import _assess, _convert, _ocop, _readiness, _rules, _sample
+from ntm_core.cli import _assess, _convert, _ocop, _plan, _readiness, _rules, _sample, _scenario
 from ntm_core.cli._common import (
     EXIT_BAD_INPUT,
     EXIT_OK,
@@ -52,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     _ocop.add_parser(sub, common)
     _readiness.add_parser(sub, common)
     _sample.add_parser(sub)
+    _scenario.add_parser(sub, common)
+    _plan.add_parser(sub, common)
     return parser
 
 
