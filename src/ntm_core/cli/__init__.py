@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from typing import TextIO
 
 from ntm_core._version import __version__
-from ntm_core.cli import _assess, _convert, _ocop, _readiness, _rules, _sample
+from ntm_core.cli import _assess, _convert, _ocop, _project, _readiness, _rules, _sample
 from ntm_core.cli._common import (
     EXIT_BAD_INPUT,
     EXIT_OK,
@@ -51,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     _assess.add_parsers(sub, common)
     _ocop.add_parser(sub, common)
     _readiness.add_parser(sub, common)
+    _project.add_parser(sub, common)
     _sample.add_parser(sub)
     return parser
 

@@ -1,0 +1,108 @@
+"""``ntm project``: the probability that the province completes its task (Monte Carlo)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import TextIO
+
+from ntm_core._core.vocabulary import RuleLevel
+from ntm_core.cli._common import (
+    EXIT_OK,
+    UsageError,
+    check_scope,
+    output_options,
+    parse_date,
+    rulebook,
+)
+from ntm_core.exceptions import InputError, RuleNotInForceError
+from ntm_core.rules import RuleSet
+
+__all__ = ["add_parser"]
+
+
+def _cmd_project(args: argparse.Namespace, out: TextIO) -> int:
+    """Monte Carlo draws to ``--to``, decided by the batch engine, printed in one format."""
+    from ntm_core.datasets import HA_TINH_DIR, ha_tinh_tree
+    from ntm_core.engine import IndicatorCatalog, Ladder
+    from ntm_core.io import read_observations
+    from ntm_core.scenarios import simulate
+
+    sample = args.data is None
+    scope = args.scope or ("ha-tinh" if args.province == "42" else "vn")
+    book = rulebook(args)
+    check_scope(scope, (edition.key for edition in book))
+    if args.province != "42":
+        msg = "ntm project knows Hà Tĩnh's administrative tree (--province 42) only"
+        raise InputError(msg, column="province", value=args.province)
+    if sample:
+        book = book.with_thresholds(HA_TINH_DIR / "sample-thresholds.csv")
+    editions: list[RuleSet] = []
+    for year in range(args.on.year, args.to + 1):
+        for level in RuleLevel:
+            try:
+                ladder = Ladder.for_level(
+                    book, level=level, on=parse_date(f"{year}-12-31"), scope=scope
+                )
+            except RuleNotInForceError:
+                continue
+            editions.extend(ladder.rungs)
+    catalog = IndicatorCatalog.from_editions(list(dict.fromkeys(editions)))
+    data = HA_TINH_DIR / "sample-observations.csv" if sample else Path(args.data)
+    observations = read_observations(data, catalog=catalog)
+    if args.draws < 1:
+        raise UsageError("argument --draws: expected 1 or more")
+    result = simulate(
+        observations,
+        province=args.province,
+        on=args.on,
+        to=args.to,
+        draws=args.draws,
+        seed=args.seed,
+        tree=ha_tinh_tree(),
+        rulebook=book,
+        scope=scope,
+        scheduler=args.scheduler,
+        progress=None,
+        synthetic=sample,
+    )
+    if args.format == "json":
+        json.dump(result.to_dict(), out, ensure_ascii=False, indent=2)
+        print(file=out)
+    elif args.format == "md":
+        out.write(result.to_markdown(lang=args.lang))
+    elif args.format == "html":
+        out.write(result.to_html(lang=args.lang))
+    elif args.format == "xlsx":
+        if not args.output or args.output == "-":
+            raise UsageError("argument --format xlsx: give -o FILE.xlsx")
+        result.to_excel(args.output, lang=args.lang, force=args.force)
+    else:
+        out.write(result.to_text(lang=args.lang))
+    return EXIT_OK
+
+
+def add_parser(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    """Add ``ntm project [DATA] --province 42 --on DATE --to YEAR --draws N …``."""
+    cmd = sub.add_parser(
+        "project",
+        parents=[common],
+        help="probability that the province completes its task by a year (Monte Carlo)",
+    )
+    cmd.add_argument("data", metavar="DATA", nargs="?", help="observations of several years")
+    cmd.add_argument("--province", default="42", help="the province code (default 42)")
+    cmd.add_argument("--on", type=parse_date, required=True, help="the base date (YYYY-MM-DD)")
+    cmd.add_argument("--to", type=int, required=True, help="the last projected year")
+    cmd.add_argument("--draws", type=int, default=1000, help="how many draws (default 1000)")
+    cmd.add_argument("--seed", type=int, default=0, help="the seed (default 0)")
+    cmd.add_argument(
+        "--scheduler", help="'dask' for a local cluster, or a scheduler address on this machine"
+    )
+    cmd.add_argument("--scope", help="prefer this scope's rule sets (default: ha-tinh for 42)")
+    cmd.add_argument("--lang", choices=("en", "vi"), default="en")
+    cmd.add_argument("--format", choices=("table", "json", "md", "html", "xlsx"), default="table")
+    output_options(cmd)
+    cmd.set_defaults(handler=_cmd_project, writes_file=False)
