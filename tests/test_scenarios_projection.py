@@ -111,10 +111,12 @@ def test_renderers_say_what_was_drawn() -> None:
     parser = _Cells()
     parser.feed(result._repr_html_())
     assert "2026" in parser.cells
-    assert 0.0 <= result.probability(2025) <= result.probability(2026) <= 1.0
-    assert 0.0 <= result.probability_in(2026) <= 1.0
+    first = result.probability(2025)
+    assert first is not None
+    assert 0.0 <= first <= 1.0
+    assert 0.0 <= (result.probability_in(2025) or 0.0) <= 1.0
     code = result.conditions[0][0]
-    assert 0.0 <= result.condition_probability(code, 2025) <= 1.0
+    assert 0.0 <= (result.condition_probability(code, 2025) or 0.0) <= 1.0
     with pytest.raises(KeyError):
         result.condition_probability("no such")
     with pytest.raises(InputError):
@@ -140,7 +142,41 @@ def test_frames_workbook_and_plots(tmp_path: object) -> None:
         result.to_excel(target)
     ax = result.plot.probability()
     heights = [bar.get_height() for bar in ax.patches]
-    assert heights == [result.probability(2025), result.probability(2026)]
+    assert heights[0] == result.probability(2025)
+    assert np.isnan(heights[1])  # 2026: unknown, no bar (not a bar of 0)
+    assert "unknown" in ax.get_xticklabels()[1].get_text()
     code = next(c[0] for c in result.conditions if not np.isnan(result.values[:, 0, 0]).all())
     fan = result.plot.fan(code)
     assert fan.get_title().startswith(code)
+
+
+def test_conditions_not_in_force_or_of_unknown_content_are_never_zero_percent() -> None:
+    result = _result()
+    codes = [c[0] for c in result.conditions]
+    # the 2021-2025 conditions 1-8, then Annex III of the 2026-2030 rules (content unknown)
+    assert codes[:8] == [str(i) for i in range(1, 9)]
+    assert "III" in codes
+    assert result.in_force[0].tolist() == [c != "III" for c in codes]
+    assert result.in_force[1].tolist() == [c == "III" for c in codes]
+    assert result.condition_probability("1", 2026) is None  # not in the 2026 rules
+    assert result.condition_probability("III", 2026) is None  # content unknown
+    assert result.condition_probability("III", 2025) is None  # not yet in force
+    assert result.probability(2026) is None
+    assert result.probability_in(2026) is None
+    data = result.to_dict()
+    year = data["years"][1]  # type: ignore[index]
+    status = {c["code"]: c["status"] for c in year["conditions"]}
+    assert status["1"] == "not_in_force"
+    assert status["III"] == "unknown"
+    assert year["province"]["probability_completed_by"] is None
+    assert {c["probability_met"] for c in year["conditions"]} == {None}
+    assert data["conditions"] == {"III": None}  # only the last year's conditions
+    rows = result.to_text().splitlines()
+    row = next(r for r in rows if r.startswith("2026"))
+    assert "0.0%" not in row
+    assert "unknown" in row
+    assert "—" in row
+    assert "chưa rõ" in result.to_text(lang="vi")
+    assert "None of these is counted as 0%" in result.to_markdown()
+    frame = result.to_frame()["years"]
+    assert frame["province"].isna().tolist() == [False, True]

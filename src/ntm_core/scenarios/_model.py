@@ -82,6 +82,8 @@ class Decision:
         values: The province's value of each condition (``(D, C)``, percent or
             the indicator's unit; NaN when unknown).
         completed: Per draw, whether the province completes its task.
+        undecided: Per draw, whether that is unknown (no rules in force, a
+            condition whose content or thresholds are unknown, data missing).
     """
 
     tiers: Mapping[RuleLevel, IntArray]
@@ -89,6 +91,7 @@ class Decision:
     conditions: npt.NDArray[np.int8]
     values: npt.NDArray[np.float64]
     completed: npt.NDArray[np.bool_]
+    undecided: npt.NDArray[np.bool_]
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -101,9 +104,10 @@ class ProvinceModel:
         years: The years decided.
         trend: The trend the values come from.
         conditions: ``(code, indicator key, name_en, name_vi)`` of each condition
-            of the province's lowest rung (from the first year whose province rules
-            are in force).
-        condition_years: Per year, the condition codes of that year's rules.
+            of the province's lowest rung in any year, in order of first appearance
+            (a code of the 2026–2030 rules is another condition than the same code
+            of the 2021–2025 rules when it measures another indicator).
+        in_force: Per year, per condition: whether that year's rules have it.
         rules: Per year, the ids of the rule editions applied.
     """
 
@@ -113,6 +117,7 @@ class ProvinceModel:
     trend: Trend
     levels: tuple[_Level, ...]
     conditions: tuple[tuple[str, str, str, str], ...]
+    in_force: tuple[tuple[bool, ...], ...]
     rules: tuple[tuple[str, ...], ...]
 
     @classmethod
@@ -180,14 +185,17 @@ class ProvinceModel:
                 )
             )
         province_level = levels[-1]
-        conditions: tuple[tuple[str, str, str, str], ...] = ()
-        for found in province_level.ladders:
-            if found is not None:
-                conditions = tuple(
-                    (c.code, c.indicators[0].key, c.name_en, c.name_vi)
-                    for c in found.rungs[0].criteria
-                )
-                break
+        found: dict[tuple[str, str], tuple[str, str, str, str]] = {}
+        per_year: list[set[tuple[str, str]]] = []
+        for year_ladder in province_level.ladders:
+            keys: set[tuple[str, str]] = set()
+            for c in year_ladder.rungs[0].criteria if year_ladder is not None else ():
+                pair = (c.code, c.indicators[0].key)
+                found.setdefault(pair, (*pair, c.name_en, c.name_vi))
+                keys.add(pair)
+            per_year.append(keys)
+        conditions = tuple(found.values())
+        in_force = tuple(tuple((c[0], c[1]) in keys for c in conditions) for keys in per_year)
         rules = tuple(
             tuple(dict.fromkeys(i for lv in levels if lv.ladders[y] for i in lv.ladders[y].ids))  # type: ignore[union-attr]
             for y in range(len(years))
@@ -199,6 +207,7 @@ class ProvinceModel:
             trend=trend,
             levels=tuple(levels),
             conditions=conditions,
+            in_force=in_force,
             rules=rules,
         )
 
@@ -261,7 +270,7 @@ class ProvinceModel:
             results[lv.level] = batch
             tiers[lv.level] = batch.tier_at_least_index.reshape(draws, n)
             unknown[lv.level] = (batch.tier_index == -2).reshape(draws, n)
-        return self._province(results, tiers, unknown, draws)
+        return self._province(year_index, results, tiers, unknown, draws)
 
     def _aggregates(
         self,
@@ -308,27 +317,37 @@ class ProvinceModel:
 
     def _province(
         self,
+        year_index: int,
         results: Mapping[RuleLevel, BatchResult | None],
         tiers: dict[RuleLevel, IntArray],
         unknown: dict[RuleLevel, npt.NDArray[np.bool_]],
         draws: int,
     ) -> Decision:
+        """The province's conditions: those in force in the year; UNKNOWN for the others."""
         batch = results.get(RuleLevel.PROVINCE)
         c = len(self.conditions)
         codes = np.full((draws, c), _UNKNOWN, dtype=np.int8)
         values = np.full((draws, c), np.nan)
         completed = np.zeros(draws, dtype=bool)
+        undecided = np.ones(draws, dtype=bool)
         if batch is not None:
             outcomes = batch.criterion_outcomes[0]
             for i, (code, key, _, _) in enumerate(self.conditions):
-                if code in outcomes:
-                    codes[:, i] = outcomes[code]
+                if not self.in_force[year_index][i]:
+                    continue
+                codes[:, i] = outcomes[code]
                 column = batch.observations.columns.get(key)
                 if column is not None:
                     values[:, i] = _floats(column)
             completed = np.asarray(batch.met(0), dtype=bool).copy()
+            undecided = ~np.asarray(batch.known(0), dtype=bool)
         return Decision(
-            tiers=tiers, unknown=unknown, conditions=codes, values=values, completed=completed
+            tiers=tiers,
+            unknown=unknown,
+            conditions=codes,
+            values=values,
+            completed=completed,
+            undecided=undecided,
         )
 
 

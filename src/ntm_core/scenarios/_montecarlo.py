@@ -49,6 +49,7 @@ class Chunk:
         reach_by: Same, in that year or an earlier projected one.
         unknown: ``(years, communes)``: draws where the commune's tier is unknown.
         completed: ``(draws, years)``: the province completes its task.
+        undecided: ``(draws, years)``: whether it does is unknown.
         conditions: ``(draws, years, conditions)``: outcome codes.
         values: ``(draws, years, conditions)``: the province's values.
     """
@@ -57,6 +58,7 @@ class Chunk:
     reach_by: npt.NDArray[np.int64]
     unknown: npt.NDArray[np.int64]
     completed: npt.NDArray[np.bool_]
+    undecided: npt.NDArray[np.bool_]
     conditions: npt.NDArray[np.int8]
     values: npt.NDArray[np.float64]
 
@@ -68,6 +70,7 @@ class Chunk:
             reach_by=np.sum([c.reach_by for c in chunks], axis=0),
             unknown=np.sum([c.unknown for c in chunks], axis=0),
             completed=np.concatenate([c.completed for c in chunks]),
+            undecided=np.concatenate([c.undecided for c in chunks]),
             conditions=np.concatenate([c.conditions for c in chunks]),
             values=np.concatenate([c.values for c in chunks]),
         )
@@ -140,6 +143,7 @@ def draw_chunk(model: ProvinceModel, seeds: Sequence[np.random.SeedSequence]) ->
     unknown = np.zeros((years, c), dtype=np.int64)
     conditions = len(model.conditions)
     completed = np.zeros((draws, years), dtype=bool)
+    undecided = np.zeros((draws, years), dtype=bool)
     outcomes = np.zeros((draws, years, conditions), dtype=np.int8)
     values = np.zeros((draws, years, conditions))
     reached = np.zeros((draws, c, len(COMMUNE_TIERS)), dtype=bool)
@@ -169,6 +173,7 @@ def draw_chunk(model: ProvinceModel, seeds: Sequence[np.random.SeedSequence]) ->
             reach_by[h, :, t] = reached[:, :, t].sum(axis=0)
         unknown[h] = decision.unknown[RuleLevel.COMMUNE].sum(axis=0)
         completed[:, h] = decision.completed
+        undecided[:, h] = decision.undecided
         outcomes[:, h] = decision.conditions
         values[:, h] = decision.values
     return Chunk(
@@ -176,6 +181,7 @@ def draw_chunk(model: ProvinceModel, seeds: Sequence[np.random.SeedSequence]) ->
         reach_by=reach_by,
         unknown=unknown,
         completed=completed,
+        undecided=undecided,
         conditions=outcomes,
         values=values,
     )

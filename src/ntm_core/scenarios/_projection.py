@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -51,6 +52,15 @@ _NOTE_VI = (
     "Xu hướng không phải dự báo: mỗi lần rút mẫu lấy lại các năm đã quan sát của từng đơn vị "
     "quanh đường xu hướng Theil–Sen; áp dụng bộ tiêu chí có hiệu lực cuối mỗi năm; đơn vị hành "
     "chính giữ như ngày gốc."
+)
+_UNKNOWN_EN = (
+    "—: the condition is not in that year's rules; unknown: its content or thresholds are not "
+    "encoded, or no draw decides it; (+n ?): n draws undecided. None of these is counted as 0%."
+)
+_UNKNOWN_VI = (
+    "—: điều kiện không có trong bộ tiêu chí của năm đó; chưa rõ: nội dung hoặc ngưỡng chưa được "
+    "mã hóa, hoặc không lần rút nào xác định được; (+n ?): n lần rút chưa xác định. "
+    "Không tính là 0%."
 )
 
 
@@ -164,6 +174,8 @@ def simulate(
         rules=model.rules,
         synthetic=synthetic,
         completed=merged.completed,
+        undecided=merged.undecided,
+        in_force=np.array(model.in_force, dtype=bool).reshape(len(model.years), -1),
         outcomes=merged.conditions,
         values=merged.values,
         reach_by=merged.reach_by,
@@ -200,7 +212,12 @@ class _Plots:
         plt = require("matplotlib.pyplot", feature="MonteCarloResult.plot.probability()")
         result = self.result
         ax = ax if ax is not None else plt.subplots()[1]
-        ax.bar([str(y) for y in result.years], [result.probability(y) for y in result.years])
+        shares = [result.probability(y) for y in result.years]
+        labels = [
+            str(y) if p is not None else f"{y}\n(unknown)"
+            for y, p in zip(result.years, shares, strict=True)
+        ]
+        ax.bar(labels, [np.nan if p is None else p for p in shares])
         ax.set_ylim(0, 1)
         ax.set_ylabel("probability")
         ax.set_title(f"{result.province_name}: task completed by year")
@@ -221,6 +238,8 @@ class MonteCarloResult:
         rules: Per year, the rule editions applied.
         synthetic: Whether the values are synthetic.
         completed: ``(draws, years)``: the province completes its task.
+        undecided: ``(draws, years)``: whether it does is unknown.
+        in_force: ``(years, conditions)``: the year's rules have the condition.
         outcomes: ``(draws, years, conditions)``: outcome codes (see ``CODES``).
         values: ``(draws, years, conditions)``: the province's value of each condition.
         reach_by: ``(years, communes, tiers)``: draws in which the commune has
@@ -242,6 +261,8 @@ class MonteCarloResult:
     rules: tuple[tuple[str, ...], ...]
     synthetic: bool
     completed: npt.NDArray[np.bool_] = attrs.field(converter=_frozen)
+    undecided: npt.NDArray[np.bool_] = attrs.field(converter=_frozen)
+    in_force: npt.NDArray[np.bool_] = attrs.field(converter=_frozen)
     outcomes: npt.NDArray[np.int8] = attrs.field(converter=_frozen)
     values: npt.NDArray[np.float64] = attrs.field(converter=_frozen)
     reach_by: npt.NDArray[np.int64] = attrs.field(converter=_frozen)
@@ -269,26 +290,66 @@ class MonteCarloResult:
             raise InputError(msg, column="year", value=year)
         return self.years.index(year)
 
-    def probability(self, year: int | None = None) -> float:
-        """Share of draws in which the province has completed its task by ``year``."""
-        h = self._year(year)
-        return float(self.completed[:, : h + 1].any(axis=1).mean())
+    def _completed_by(self, h: int) -> tuple[int, int]:
+        """Draws that completed the task by year index ``h``, and draws where that is unknown."""
+        done = self.completed[:, : h + 1].any(axis=1)
+        open_ = ~done & self.undecided[:, : h + 1].any(axis=1)
+        return int(done.sum()), int(open_.sum())
 
-    def probability_in(self, year: int | None = None) -> float:
+    def probability(self, year: int | None = None) -> float | None:
+        """Share of draws in which the province has completed its task by ``year``.
+
+        ``None`` when it is unknown in every draw (no rules in force, or a condition
+        whose content or thresholds are unknown): never 0% as if computed.
+        """
+        done, open_ = self._completed_by(self._year(year))
+        return None if done + open_ == self.draws and not done else done / self.draws
+
+    def probability_in(self, year: int | None = None) -> float | None:
         """Share of draws in which the province meets every condition in ``year`` itself."""
-        return float(self.completed[:, self._year(year)].mean())
+        h = self._year(year)
+        if self.undecided[:, h].all():
+            return None
+        return float(self.completed[:, h].mean())
 
-    def condition_probability(self, code: str, year: int | None = None) -> float:
+    def _condition(self, h: int, i: int) -> tuple[int, int] | None:
+        """Draws meeting condition ``i`` in year index ``h``, and draws where it is unknown.
+
+        ``None`` when the year's rules do not have the condition.
+        """
+        if not self.in_force[h, i]:
+            return None
+        column = self.outcomes[:, h, i]
+        return int((column == _MET).sum()), int((column == _UNKNOWN).sum())
+
+    def _share(self, h: int, i: int) -> float | None:
+        counted = self._condition(h, i)
+        if counted is None or counted[1] == self.draws:
+            return None
+        return counted[0] / self.draws
+
+    def _status(self, h: int, i: int) -> str:
+        counted = self._condition(h, i)
+        if counted is None:
+            return "not_in_force"
+        return "unknown" if counted[1] == self.draws else "computed"
+
+    def condition_probability(self, code: str, year: int | None = None) -> float | None:
         """Share of draws in which condition ``code`` is met in ``year``.
+
+        ``None`` when that year's rules do not have the condition, or when it is
+        unknown in every draw (its content or thresholds are not encoded).
 
         Raises:
             KeyError: If no condition has that code.
         """
-        index = [c[0] for c in self.conditions].index(code) if code in self._codes() else None
-        if index is None:
+        h = self._year(year)
+        found = [i for i, c in enumerate(self.conditions) if c[0] == code]
+        if not found:
             msg = f"no condition {code!r}; conditions: {', '.join(self._codes())}"
             raise KeyError(msg)
-        return float((self.outcomes[:, self._year(year), index] == _MET).mean())
+        index = next((i for i in found if self.in_force[h, i]), found[0])
+        return self._share(h, index)
 
     def _codes(self) -> list[str]:
         return [c[0] for c in self.conditions]
@@ -299,29 +360,39 @@ class MonteCarloResult:
         return float(self.reach_by[self._year(year), unit, COMMUNE_TIERS.index(tier)] / self.draws)
 
     def to_dict(self) -> dict[str, object]:
-        """The result as JSON-ready data (counts are exact; probabilities are counts / draws)."""
+        """The result as JSON-ready data (counts are exact; probabilities are counts / draws).
+
+        A probability is ``null`` with a ``status`` of ``"not_in_force"`` or
+        ``"unknown"`` when it cannot be computed.
+        """
         by_year: list[dict[str, object]] = []
         for h, year in enumerate(self.years):
-            done_by = int(self.completed[:, : h + 1].any(axis=1).sum())
+            done, open_ = self._completed_by(h)
+            conditions = []
+            for i, (code, key, name_en, _) in enumerate(self.conditions):
+                counted = self._condition(h, i)
+                conditions.append(
+                    {
+                        "code": code,
+                        "indicator": key,
+                        "name": name_en,
+                        "status": self._status(h, i),
+                        "probability_met": self._share(h, i),
+                        "draws_met": None if counted is None else counted[0],
+                        "draws_unknown": None if counted is None else counted[1],
+                    }
+                )
             by_year.append(
                 {
                     "year": year,
                     "rules": list(self.rules[h]),
                     "province": {
-                        "probability_completed_by": done_by / self.draws,
-                        "draws_completed_by": done_by,
-                        "probability_completed_in": float(self.completed[:, h].mean()),
+                        "probability_completed_by": self.probability(year),
+                        "draws_completed_by": done,
+                        "draws_unknown_by": open_,
+                        "probability_completed_in": self.probability_in(year),
                     },
-                    "conditions": [
-                        {
-                            "code": code,
-                            "name": name_en,
-                            "probability_met": float((self.outcomes[:, h, i] == _MET).mean()),
-                            "draws_met": int((self.outcomes[:, h, i] == _MET).sum()),
-                            "draws_unknown": int((self.outcomes[:, h, i] == _UNKNOWN).sum()),
-                        }
-                        for i, (code, _, name_en, _) in enumerate(self.conditions)
-                    ],
+                    "conditions": conditions,
                 }
             )
         last = len(self.years) - 1
@@ -334,10 +405,12 @@ class MonteCarloResult:
             "seed": self.seed,
             "synthetic": self.synthetic,
             "method": _NOTE_EN,
+            "unknown": _UNKNOWN_EN,
             "probability": self.probability(),
             "conditions": {
-                code: float((self.outcomes[:, last, i] == _MET).mean())
+                code: self._share(last, i)
                 for i, (code, *_rest) in enumerate(self.conditions)
+                if self.in_force[last, i]
             },
             "years": by_year,
             "communes": [
@@ -355,22 +428,44 @@ class MonteCarloResult:
             ],
         }
 
-    def _rows(self, lang: str) -> list[list[str]]:
+    def _cell(self, h: int, i: int | None, lang: str) -> str:
+        """One table cell: a percentage, or why there is none (never 0% for unknown)."""
         vi = lang == "vi"
-        rows = []
-        for h, year in enumerate(self.years):
-            row = [str(year), f"{self.completed[:, : h + 1].any(axis=1).mean():.1%}"]
-            row += [
-                f"{(self.outcomes[:, h, i] == _MET).mean():.1%}"
-                for i in range(len(self.conditions))
-            ]
-            rows.append(row)
-        del vi
-        return rows
+        if i is None:
+            done, open_ = self._completed_by(h)
+            if done + open_ == self.draws and not done:
+                return "chưa rõ" if vi else "unknown"
+            met = done
+        else:
+            counted = self._condition(h, i)
+            if counted is None:
+                return "—"
+            met, open_ = counted
+            if open_ == self.draws:
+                return "chưa rõ" if vi else "unknown"
+        text = f"{met / self.draws:.1%}"
+        return text + (f" (+{open_} ?)" if open_ else "")
+
+    def _rows(self, lang: str) -> list[list[str]]:
+        return [
+            [str(year), self._cell(h, None, lang)]
+            + [self._cell(h, i, lang) for i in range(len(self.conditions))]
+            for h, year in enumerate(self.years)
+        ]
 
     def _header(self, lang: str) -> list[str]:
         first = ["Năm", "Tỉnh hoàn thành"] if lang == "vi" else ["Year", "Province completed by"]
         return first + [f"{code}" for code, *_ in self.conditions]
+
+    def _notes(self, lang: str) -> list[str]:
+        vi = lang == "vi"
+        names = [f"{code} {name_vi if vi else en}" for code, _, en, name_vi in self.conditions]
+        lines = [("Điều kiện: " if vi else "Conditions: ") + "; ".join(names)]
+        lines.append(_UNKNOWN_VI if vi else _UNKNOWN_EN)
+        if self.synthetic:
+            lines.append("Số liệu: GIẢ LẬP (mẫu)." if vi else "Values: SYNTHETIC (a sample).")
+        lines.append(_NOTE_VI if vi else _NOTE_EN)
+        return lines
 
     def to_text(self, *, lang: str = "en") -> str:
         """A plain-text table of the probabilities by year."""
@@ -386,13 +481,7 @@ class MonteCarloResult:
         lines += [
             "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows
         ]
-        names = [f"{code} {vi if lang == 'vi' else en}" for code, _, en, vi in self.conditions]
-        lines.append(("Điều kiện: " if lang == "vi" else "Conditions: ") + "; ".join(names))
-        if self.synthetic:
-            lines.append(
-                "Số liệu: GIẢ LẬP (mẫu)." if lang == "vi" else "Values: SYNTHETIC (a sample)."
-            )
-        lines.append(_NOTE_VI if lang == "vi" else _NOTE_EN)
+        lines += self._notes(lang)
         return "\n".join(lines) + "\n"
 
     def to_markdown(self, *, lang: str = "en") -> str:
@@ -404,35 +493,28 @@ class MonteCarloResult:
         out.append("|" + "---|" * len(header))
         out += ["| " + " | ".join(r) + " |" for r in self._rows(lang)]
         out.append("")
-        if self.synthetic:
-            out.append("*Values: SYNTHETIC (a sample).*")
-        out.append(_NOTE_VI if lang == "vi" else _NOTE_EN)
-        return "\n".join(out) + "\n"
+        out += [f"{line}\n" for line in self._notes(lang)]
+        return "\n".join(out)
 
     def to_html(self, *, lang: str = "en") -> str:
         """An HTML table of the probabilities by year (cells escaped)."""
         lang = check_lang(lang)
         caption = f"{self.province_name} ({self.province}): {self.draws} draws, seed {self.seed}"
         parts = [html_table(self._header(lang), self._rows(lang), caption=caption)]
-        if self.synthetic:
-            parts.append("<p>Values: SYNTHETIC (a sample).</p>")
-        parts.append(f"<p>{_NOTE_VI if lang == 'vi' else _NOTE_EN}</p>")
+        parts += [f"<p>{html.escape(line)}</p>" for line in self._notes(lang)]
         return "".join(parts)
 
     def _repr_html_(self) -> str:
         return self.to_html()
 
     def to_frame(self) -> dict[str, Any]:
-        """Two named frames: ``years`` (province and conditions) and ``communes``."""
+        """Two named frames: ``years`` (province, conditions; None: not computed), ``communes``."""
         pd = require("pandas", feature="MonteCarloResult.to_frame()")
         last = len(self.years) - 1
         years = pd.DataFrame(
             [
                 {"year": year, "province": self.probability(year)}
-                | {
-                    c[0]: float((self.outcomes[:, h, i] == _MET).mean())
-                    for i, c in enumerate(self.conditions)
-                }
+                | {c[0]: self._share(h, i) for i, c in enumerate(self.conditions)}
                 for h, year in enumerate(self.years)
             ]
         )
@@ -451,7 +533,7 @@ class MonteCarloResult:
         return {"years": years, "communes": communes}
 
     def to_excel(self, path: str | Path, *, lang: str = "en", force: bool = False) -> None:
-        """Write the probabilities as a workbook (sheets: years, communes)."""
+        """Write the probabilities as a workbook (sheets: years, communes); blank: not computed."""
         from ntm_core._core.tables import write_bytes
 
         lang = check_lang(lang)
@@ -461,11 +543,8 @@ class MonteCarloResult:
                 title="years",
                 header=self._header(lang),  # type: ignore[arg-type]  # attrs' tuple converter
                 rows=[
-                    [year, float(self.completed[:, : h + 1].any(axis=1).mean())]
-                    + [
-                        float((self.outcomes[:, h, i] == _MET).mean())
-                        for i in range(len(self.conditions))
-                    ]
+                    [year, self.probability(year)]
+                    + [self._share(h, i) for i in range(len(self.conditions))]
                     for h, year in enumerate(self.years)
                 ],
             ),
