@@ -24,7 +24,7 @@ from ntm_core.exceptions import RuleNotInForceError
 from ntm_core.io import read_observations
 from ntm_core.readiness import assess_province
 from ntm_core.rules import Rulebook, RuleSet
-from ntm_core.scenarios._model import ProvinceModel
+from ntm_core.scenarios._model import ProvinceModel, keys_in_force
 from ntm_core.scenarios._trend import fit_trend
 
 BASE = dt.date(2024, 12, 31)
@@ -52,7 +52,7 @@ def _observations() -> Observations:
             except RuleNotInForceError:
                 continue
             editions.extend(ladder.rungs)
-    catalog = IndicatorCatalog.from_editions(list(dict.fromkeys(editions)))
+    catalog = IndicatorCatalog.from_editions([*dict.fromkeys(editions), *_book()])
     return read_observations(HA_TINH_DIR / "sample-observations.csv", catalog=catalog)
 
 
@@ -65,7 +65,7 @@ def _base_as(year: int) -> Observations:
 
 @pytest.mark.parametrize("year", [2024, 2025])
 def test_decide_agrees_with_assess_province_on_the_base_data(year: int) -> None:
-    trend = fit_trend(_observations())
+    trend = fit_trend(_observations(), keys=keys_in_force(_book(), [year], scope="ha-tinh"))
     assert set(trend.anchor_period.ravel().tolist()) == {BASE.year}  # every value is of 2024
     model = ProvinceModel.build(
         trend, tree=_tree(), province="42", years=[year], rulebook=_book(), scope="ha-tinh"

@@ -58,7 +58,7 @@ def test_chunking_does_not_change_the_draws() -> None:
         if level is not RuleLevel.RESIDENTIAL_AREA and level is not RuleLevel.GARDEN
         for e in _rungs(book, level)
     ]
-    catalog = IndicatorCatalog.from_editions(list(dict.fromkeys(editions)))
+    catalog = IndicatorCatalog.from_editions([*dict.fromkeys(editions), *book])
     obs = read_observations(HA_TINH_DIR / "sample-observations.csv", catalog=catalog)
     kw = {
         "province": "42",

@@ -75,7 +75,7 @@ def _result() -> MonteCarloResult:
         editions.extend(ladder.rungs)
     obs = read_observations(
         HA_TINH_DIR / "sample-observations.csv",
-        catalog=IndicatorCatalog.from_editions(editions),
+        catalog=IndicatorCatalog.from_editions([*editions, *book]),
     )
     return simulate(
         obs,

@@ -11,10 +11,12 @@ from ntm_core._core.vocabulary import RuleLevel
 from ntm_core.cli._common import (
     EXIT_OK,
     UsageError,
+    catalog,
     check_scope,
     output_options,
     parse_date,
     rulebook,
+    sample_rulebook,
 )
 from ntm_core.exceptions import InputError, RuleNotInForceError
 from ntm_core.rules import RuleSet
@@ -25,7 +27,7 @@ __all__ = ["add_parser"]
 def _cmd_project(args: argparse.Namespace, out: TextIO) -> int:
     """Monte Carlo draws to ``--to``, decided by the batch engine, printed in one format."""
     from ntm_core.datasets import HA_TINH_DIR, ha_tinh_tree
-    from ntm_core.engine import IndicatorCatalog, Ladder
+    from ntm_core.engine import Ladder
     from ntm_core.io import read_observations
     from ntm_core.scenarios import simulate
 
@@ -37,7 +39,7 @@ def _cmd_project(args: argparse.Namespace, out: TextIO) -> int:
         msg = "ntm project knows Hà Tĩnh's administrative tree (--province 42) only"
         raise InputError(msg, column="province", value=args.province)
     if sample:
-        book = book.with_thresholds(HA_TINH_DIR / "sample-thresholds.csv")
+        book = sample_rulebook(book)
     editions: list[RuleSet] = []
     for year in range(args.on.year, args.to + 1):
         for level in RuleLevel:
@@ -48,9 +50,8 @@ def _cmd_project(args: argparse.Namespace, out: TextIO) -> int:
             except RuleNotInForceError:
                 continue
             editions.extend(ladder.rungs)
-    catalog = IndicatorCatalog.from_editions(list(dict.fromkeys(editions)))
     data = HA_TINH_DIR / "sample-observations.csv" if sample else Path(args.data)
-    observations = read_observations(data, catalog=catalog)
+    observations = read_observations(data, catalog=catalog(book, list(dict.fromkeys(editions))))
     if args.draws < 1:
         raise UsageError("argument --draws: expected 1 or more")
     result = simulate(

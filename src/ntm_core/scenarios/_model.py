@@ -39,7 +39,7 @@ from ntm_core.readiness._rollup import positions
 from ntm_core.rules import IndicatorKind, Rulebook
 from ntm_core.scenarios._trend import Trend
 
-__all__ = ["LEVELS", "Decision", "ProvinceModel", "year_end"]
+__all__ = ["LEVELS", "Decision", "ProvinceModel", "keys_in_force", "year_end"]
 
 IntArray = npt.NDArray[np.int64]
 
@@ -57,6 +57,24 @@ _UNKNOWN = CODES[Outcome.UNKNOWN]
 def year_end(year: int) -> dt.date:
     """The date a year's data and rules are taken on: its last day."""
     return dt.date(year, 12, 31)
+
+
+def keys_in_force(rulebook: Rulebook, years: Sequence[int], *, scope: str) -> list[str]:
+    """The indicators of every level's rules in force at the end of ``years``, in legal order.
+
+    Only these are projected: a file of several periods also holds the columns
+    of earlier rule sets, which no projected year uses.
+    """
+    keys: dict[str, None] = {}
+    for year in years:
+        for level in LEVELS:
+            try:
+                ladder = Ladder.for_level(rulebook, level=level, on=year_end(year), scope=scope)
+            except RuleNotInForceError:
+                continue
+            for edition in ladder.rungs:
+                keys.update((indicator.key, None) for _, indicator in edition.indicators())
+    return list(keys)
 
 
 @attrs.frozen(kw_only=True, eq=False)

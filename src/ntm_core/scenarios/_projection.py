@@ -23,7 +23,7 @@ from ntm_core.admin import AdminSnapshot, AdminTree
 from ntm_core.engine import CODES, Observations
 from ntm_core.exceptions import InputError
 from ntm_core.rules import Rulebook
-from ntm_core.scenarios._model import ProvinceModel
+from ntm_core.scenarios._model import ProvinceModel, keys_in_force
 from ntm_core.scenarios._montecarlo import (
     COMMUNE_TIERS,
     Chunk,
@@ -79,7 +79,9 @@ def _build(
     tree: AdminSnapshot | AdminTree,
     rulebook: Rulebook | None,
     scope: str,
+    base: bool = False,
 ) -> ProvinceModel:
+    """The model of the projected years (with ``base``, the last known period first)."""
     known = [p for p in observations.periods if dt.date(p, 12, 31) <= on]
     if not known:
         msg = f"no period of the data ends on or before {on.isoformat()}"
@@ -89,16 +91,12 @@ def _build(
         msg = f"project to a year after the last period known on {on.isoformat()} ({last})"
         raise InputError(msg, column="to", value=to)
     rows = [i for i, p in enumerate(observations.periods) if p <= last]
-    trend = fit_trend(observations.select(rows))
-    snapshot = tree.as_of(on) if isinstance(tree, AdminTree) else tree
     book = rulebook if rulebook is not None else Rulebook.bundled()
+    years = range(last + (0 if base else 1), to + 1)
+    trend = fit_trend(observations.select(rows), keys=keys_in_force(book, years, scope=scope))
+    snapshot = tree.as_of(on) if isinstance(tree, AdminTree) else tree
     return ProvinceModel.build(
-        trend,
-        tree=snapshot,
-        province=province,
-        years=range(last + 1, to + 1),
-        rulebook=book,
-        scope=scope,
+        trend, tree=snapshot, province=province, years=years, rulebook=book, scope=scope
     )
 
 
