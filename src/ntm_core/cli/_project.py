@@ -1,11 +1,11 @@
-"""``ntm project``: the probability that the province completes its task (Monte Carlo)."""
+"""``ntm project``: the trend year by year, or (``--draws N``) the probability of completing."""
 
 from __future__ import annotations
 
 import argparse
 import json
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from ntm_core._core.vocabulary import RuleLevel
 from ntm_core.cli._common import (
@@ -21,15 +21,18 @@ from ntm_core.cli._common import (
 from ntm_core.exceptions import InputError, RuleNotInForceError
 from ntm_core.rules import RuleSet
 
+if TYPE_CHECKING:
+    from ntm_core.scenarios import MonteCarloResult, Projection
+
 __all__ = ["add_parser"]
 
 
 def _cmd_project(args: argparse.Namespace, out: TextIO) -> int:
-    """Monte Carlo draws to ``--to``, decided by the batch engine, printed in one format."""
+    """The trend (or Monte Carlo draws) to ``--to``, decided by the batch engine, in one format."""
     from ntm_core.datasets import HA_TINH_DIR, ha_tinh_tree
     from ntm_core.engine import Ladder
     from ntm_core.io import read_observations
-    from ntm_core.scenarios import simulate
+    from ntm_core.scenarios import project, simulate
 
     sample = args.data is None
     scope = args.scope or ("ha-tinh" if args.province == "42" else "vn")
@@ -52,22 +55,41 @@ def _cmd_project(args: argparse.Namespace, out: TextIO) -> int:
             editions.extend(ladder.rungs)
     data = HA_TINH_DIR / "sample-observations.csv" if sample else Path(args.data)
     observations = read_observations(data, catalog=catalog(book, list(dict.fromkeys(editions))))
-    if args.draws < 1:
-        raise UsageError("argument --draws: expected 1 or more")
-    result = simulate(
-        observations,
-        province=args.province,
-        on=args.on,
-        to=args.to,
-        draws=args.draws,
-        seed=args.seed,
-        tree=ha_tinh_tree(),
-        rulebook=book,
-        scope=scope,
-        scheduler=args.scheduler,
-        progress=None,
-        synthetic=sample,
-    )
+    if args.draws is not None and args.draws < 0:
+        raise UsageError("argument --draws: expected 0 (the trend alone) or more")
+    result: Projection | MonteCarloResult
+    if not args.draws:
+        result = project(
+            observations,
+            province=args.province,
+            on=args.on,
+            to=args.to,
+            tree=ha_tinh_tree(),
+            rulebook=book,
+            scope=scope,
+            synthetic=sample,
+        )
+    else:
+        result = simulate(
+            observations,
+            province=args.province,
+            on=args.on,
+            to=args.to,
+            draws=args.draws,
+            seed=args.seed,
+            tree=ha_tinh_tree(),
+            rulebook=book,
+            scope=scope,
+            scheduler=args.scheduler,
+            progress=None,
+            synthetic=sample,
+        )
+    _write(result, args, out)
+    return EXIT_OK
+
+
+def _write(result: Projection | MonteCarloResult, args: argparse.Namespace, out: TextIO) -> None:
+    """Print (or write) ``result`` in the format asked for: the result's own renderers."""
     if args.format == "json":
         json.dump(result.to_dict(), out, ensure_ascii=False, indent=2)
         print(file=out)
@@ -81,7 +103,6 @@ def _cmd_project(args: argparse.Namespace, out: TextIO) -> int:
         result.to_excel(args.output, lang=args.lang, force=args.force)
     else:
         out.write(result.to_text(lang=args.lang))
-    return EXIT_OK
 
 
 def add_parser(
@@ -91,13 +112,17 @@ def add_parser(
     cmd = sub.add_parser(
         "project",
         parents=[common],
-        help="probability that the province completes its task by a year (Monte Carlo)",
+        help="the province on its trend, year by year; with --draws, the probability (Monte Carlo)",
     )
     cmd.add_argument("data", metavar="DATA", nargs="?", help="observations of several years")
     cmd.add_argument("--province", default="42", help="the province code (default 42)")
     cmd.add_argument("--on", type=parse_date, required=True, help="the base date (YYYY-MM-DD)")
     cmd.add_argument("--to", type=int, required=True, help="the last projected year")
-    cmd.add_argument("--draws", type=int, default=1000, help="how many draws (default 1000)")
+    cmd.add_argument(
+        "--draws",
+        type=int,
+        help="Monte Carlo draws; without it (or 0) the trend alone, year by year",
+    )
     cmd.add_argument("--seed", type=int, default=0, help="the seed (default 0)")
     cmd.add_argument(
         "--scheduler", help="'dask' for a local cluster, or a scheduler address on this machine"

@@ -8,9 +8,18 @@ on Dask.
 """
 
 from ntm_core._core import publish
+from ntm_core.scenarios._project import Attainment, Projection, project
 from ntm_core.scenarios._projection import MonteCarloResult, simulate
 from ntm_core.scenarios._trend import Trend, fit_trend
 
-__all__ = ["MonteCarloResult", "Trend", "fit_trend", "simulate"]
+__all__ = [
+    "Attainment",
+    "MonteCarloResult",
+    "Projection",
+    "Trend",
+    "fit_trend",
+    "project",
+    "simulate",
+]
 
 publish(globals(), __all__)  # documented (and pickled) under this module's name
