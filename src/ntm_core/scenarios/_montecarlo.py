@@ -121,20 +121,56 @@ def _step_picks(
     return np.asarray(order[units[None, None, :], picks], dtype=np.intp)
 
 
-def draw_chunk(model: ProvinceModel, seeds: Sequence[np.random.SeedSequence]) -> Chunk:
-    """Draw and decide the draws of ``seeds`` for every year of the model."""
+def _paths(model: ProvinceModel, picks: npt.NDArray[np.intp]) -> Iterator[npt.NDArray[np.int64]]:
+    """Per projected year, the drawn scaled values, indicator-major ``(indicator, draw, unit)``.
+
+    Only the indicators that move between draws (those with observed changes)
+    are drawn per draw; the others follow the trend line, computed once per
+    year. One array is reused (and yielded) for every year: each indicator's
+    values are one contiguous block, which is how the batch engine reads them.
+    """
     trend = model.trend
-    draws = len(seeds)
+    draws = picks.shape[0]
     n, k = trend.anchor.shape
-    picks = _step_picks(model, seeds)
     has_steps = np.asarray(trend.steps.any(axis=1), dtype=bool)
     active = np.flatnonzero(np.abs(trend.changes).sum(axis=(0, 1)) > 0)
     boolean = np.array([kd is IndicatorKind.BOOLEAN for kd in trend.kinds], dtype=bool)
     numeric_active = active[~boolean[active]]
     boolean_active = active[boolean[active]]
-    walk = np.zeros((draws, n, len(numeric_active)))
-    state = np.broadcast_to(np.nan_to_num(trend.anchor), (draws, n, k)).copy()
-    units = np.arange(n)
+    numeric_changes = np.where(has_steps[:, None, None], trend.changes, 0.0)
+    numeric_changes = np.ascontiguousarray(np.moveaxis(numeric_changes[:, :, numeric_active], 2, 0))
+    boolean_changes = np.ascontiguousarray(np.moveaxis(trend.changes[:, :, boolean_active], 2, 0))
+    lower, upper = trend.bounds()
+    lower_a = lower[numeric_active][:, None, None]
+    upper_a = upper[numeric_active][:, None, None]
+    anchor = np.nan_to_num(trend.anchor)
+    walk = np.zeros((len(numeric_active), draws, n))
+    state = np.repeat((anchor[:, boolean_active] >= 0.5).T[:, None, :], draws, axis=1)
+    scaled = np.empty((k, draws, n), dtype=np.int64)
+    units = np.arange(n)[None, :]
+    for h, year in enumerate(model.years):
+        step = picks[:, h, :]  # (draws, n)
+        line = anchor + trend.slope * (year - trend.anchor_period)
+        fixed = trend.bounded(line)
+        fixed[:, boolean] = anchor[:, boolean] >= 0.5
+        scaled[...] = fixed.T[:, None, :]  # broadcast over the draws
+        if len(numeric_active):
+            walk += numeric_changes[:, units, step]
+            moved = line.T[numeric_active][:, None, :] + walk
+            np.clip(moved, lower_a, upper_a, out=moved)
+            np.rint(moved, out=moved)
+            scaled[numeric_active] = moved
+        if len(boolean_active):
+            turned = boolean_changes[:, units, step]
+            state = (state | (turned > 0)) & ~(turned < 0)
+            scaled[boolean_active] = state
+        yield scaled
+
+
+def draw_chunk(model: ProvinceModel, seeds: Sequence[np.random.SeedSequence]) -> Chunk:
+    """Draw and decide the draws of ``seeds`` for every year of the model."""
+    draws = len(seeds)
+    picks = _step_picks(model, seeds)
     communes = model.level(RuleLevel.COMMUNE)
     c = len(communes.codes)
     years = len(model.years)
@@ -147,22 +183,8 @@ def draw_chunk(model: ProvinceModel, seeds: Sequence[np.random.SeedSequence]) ->
     outcomes = np.zeros((draws, years, conditions), dtype=np.int8)
     values = np.zeros((draws, years, conditions))
     reached = np.zeros((draws, c, len(COMMUNE_TIERS)), dtype=bool)
-    for h, year in enumerate(model.years):
-        step = picks[:, h, :]  # (draws, n)
-        if len(numeric_active):
-            moved = trend.changes[units[None, :], step][:, :, numeric_active]
-            walk += np.where(has_steps[None, :, None], moved, 0.0)
-        if len(boolean_active):
-            turned = trend.changes[units[None, :], step][:, :, boolean_active]
-            state[:, :, boolean_active] = np.where(
-                turned > 0, 1.0, np.where(turned < 0, 0.0, state[:, :, boolean_active])
-            )
-        numbers = trend.anchor + trend.slope * (year - trend.anchor_period)
-        path = np.broadcast_to(numbers, (draws, n, k)).copy()
-        path[:, :, numeric_active] += walk
-        scaled = trend.bounded(path)
-        scaled[:, :, boolean] = state[:, :, boolean] >= 0.5
-        decision = model.decide(h, scaled)
+    for h, scaled in enumerate(_paths(model, picks)):
+        decision = model.decide(h, scaled.transpose(1, 2, 0))
         tiers = model.ladder_tiers(RuleLevel.COMMUNE, h)
         at = decision.tiers[RuleLevel.COMMUNE]
         for t, tier in enumerate(COMMUNE_TIERS):

@@ -99,7 +99,8 @@ class Trend:
         """Per unit and indicator: whether it was ever observed (and so is projected)."""
         return ~np.isnan(self.anchor)
 
-    def _lower_upper(self) -> tuple[FloatArray, FloatArray]:
+    def bounds(self) -> tuple[FloatArray, FloatArray]:
+        """Per indicator, the lowest and highest scaled value (ratios 0–100, numbers ≥ 0)."""
         scales = np.asarray(self.scales, dtype=np.float64)
         ratio = np.array([k is IndicatorKind.RATIO for k in self.kinds])
         upper = np.where(ratio, 100.0 * scales, np.inf)
@@ -107,7 +108,7 @@ class Trend:
 
     def bounded(self, values: FloatArray) -> IntArray:
         """Scaled values kept in range (ratios 0–100, numbers ≥ 0), rounded half to even."""
-        lower, upper = self._lower_upper()
+        lower, upper = self.bounds()
         return np.rint(np.clip(np.nan_to_num(values), lower, upper)).astype(np.int64)
 
     def boolean_rates(self) -> tuple[FloatArray, FloatArray]:
