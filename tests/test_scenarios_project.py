@@ -16,7 +16,7 @@ from ntm_core._core.vocabulary import Outcome, RuleLevel
 from ntm_core.cli import main
 from ntm_core.datasets import HA_TINH_DIR, ha_tinh_tree
 from ntm_core.engine import CODES, IndicatorCatalog, Observations
-from ntm_core.exceptions import InputError, MissingDependencyError
+from ntm_core.exceptions import InputError, MissingDependencyError, OutputError
 from ntm_core.io import read_observations
 from ntm_core.readiness import assess_province
 from ntm_core.rules import Rulebook
@@ -149,7 +149,7 @@ def test_renderers(tmp_path: Path) -> None:
     target = tmp_path / "p.xlsx"
     result.to_excel(target)
     assert target.stat().st_size > 0
-    with pytest.raises(InputError):
+    with pytest.raises(OutputError):
         result.to_excel(target)
     with pytest.raises(InputError):
         result.to_text(lang="fr")

@@ -12,7 +12,7 @@ import pytest
 
 from ntm_core._core.vocabulary import Tier
 from ntm_core.engine import Column, Observations
-from ntm_core.exceptions import InputError
+from ntm_core.exceptions import InputError, OutputError
 from ntm_core.rules import IndicatorKind
 from ntm_core.scenarios import MonteCarloResult, fit_trend
 
@@ -138,7 +138,7 @@ def test_frames_workbook_and_plots(tmp_path: object) -> None:
     target = Path(str(tmp_path)) / "p.xlsx"
     result.to_excel(target)
     assert target.stat().st_size > 0
-    with pytest.raises(InputError):
+    with pytest.raises(OutputError):
         result.to_excel(target)
     ax = result.plot.probability()
     heights = [bar.get_height() for bar in ax.patches]

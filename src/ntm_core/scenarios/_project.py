@@ -340,12 +340,12 @@ class Projection:
         sheets = [
             Sheet(
                 title="years",
-                header=self._header(lang),  # type: ignore[arg-type]  # attrs' tuple converter
+                header=self._header(lang),
                 rows=self._rows(lang),
             ),
             Sheet(
                 title="units",
-                header=("code", "name", "level", "year", "reason"),  # type: ignore[arg-type]
+                header=("code", "name", "level", "year", "reason"),
                 rows=[
                     [a.code, a.name, a.level.value, a.year, a.reason or None]
                     for a in (*self.attainment, self.province_attainment)

@@ -539,7 +539,7 @@ class MonteCarloResult:
         sheets = [
             Sheet(
                 title="years",
-                header=self._header(lang),  # type: ignore[arg-type]  # attrs' tuple converter
+                header=self._header(lang),
                 rows=[
                     [year, self.probability(year)]
                     + [self._share(h, i) for i in range(len(self.conditions))]
@@ -548,7 +548,7 @@ class MonteCarloResult:
             ),
             Sheet(
                 title="communes",
-                header=("code", "name", *(t.value for t in COMMUNE_TIERS)),  # type: ignore[arg-type]
+                header=("code", "name", *(t.value for t in COMMUNE_TIERS)),
                 rows=[
                     [
                         code,
