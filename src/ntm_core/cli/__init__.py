@@ -17,7 +17,17 @@ from collections.abc import Iterator, Sequence
 from typing import TextIO
 
 from ntm_core._version import __version__
-from ntm_core.cli import _assess, _convert, _ocop, _plan, _readiness, _rules, _sample, _scenario
+from ntm_core.cli import (
+    _assess,
+    _convert,
+    _ocop,
+    _plan,
+    _project,
+    _readiness,
+    _rules,
+    _sample,
+    _scenario,
+)
 from ntm_core.cli._common import (
     EXIT_BAD_INPUT,
     EXIT_OK,
@@ -51,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     _assess.add_parsers(sub, common)
     _ocop.add_parser(sub, common)
     _readiness.add_parser(sub, common)
+    _project.add_parser(sub, common)
     _sample.add_parser(sub)
     _scenario.add_parser(sub, common)
     _plan.add_parser(sub, common)
