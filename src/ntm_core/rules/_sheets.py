@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import attrs
 
@@ -37,10 +37,20 @@ from ntm_core.rules._model import (
 )
 from ntm_core.units import to_canonical
 
-if TYPE_CHECKING:
-    from ntm_core.rules._rulebook import Rulebook
-
 __all__ = ["SHEET_COLUMNS", "read_threshold_sheet", "template_rows", "write_template"]
+
+
+class Editions(Protocol):
+    """What a sheet needs of a rulebook: the edition a ``KEY@EDITION`` names.
+
+    A protocol rather than :class:`~ntm_core.rules.Rulebook` itself, so this
+    module does not import the rulebook that imports it (no import cycle).
+    """
+
+    def get(self, spec: str) -> RuleSet:
+        """The edition ``spec`` names; :class:`KeyError` if none."""
+        ...
+
 
 SHEET_COLUMNS = (
     "ruleset", "criterion", "indicator", "code", "name_vi", "unit", "comparator",
@@ -294,7 +304,7 @@ class SheetData:
 
 
 def read_threshold_sheet(  # noqa: PLR0915 - one pass over the rows, each check in turn
-    sheet: Path | str, rulebook: Rulebook, *, name: str | None = None
+    sheet: Path | str, rulebook: Editions, *, name: str | None = None
 ) -> SheetData:
     """Read a filled sheet into overlay data per edition id.
 
@@ -461,7 +471,7 @@ class _SheetRow:
             InputError(message, source=self.source, row=self.number, column=column, value=shown)
         )
 
-    def parse(self, rulebook: Rulebook) -> tuple[RuleSet, str, Indicator, Threshold] | None:
+    def parse(self, rulebook: Editions) -> tuple[RuleSet, str, Indicator, Threshold] | None:
         """``(edition, criterion code, indicator, threshold)``, or ``None`` if the row is bad."""
         spec = self.text("ruleset")
         try:
