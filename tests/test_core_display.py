@@ -88,6 +88,11 @@ def test_spreadsheet_formulas_are_neutralised(text):
     assert neutralise(text) == "'" + text
 
 
+def test_a_leading_apostrophe_is_doubled_so_readers_restore_it_exactly():
+    assert neutralise("'=x") == "''=x"
+    assert neutralise("'plain") == "''plain"
+
+
 def test_workbooks_freeze_the_header_and_store_numbers_as_numbers():
     openpyxl = pytest.importorskip("openpyxl")
     data = workbook_bytes(

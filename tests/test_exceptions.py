@@ -9,6 +9,7 @@ from ntm_core.exceptions import (
     InputError,
     InputErrors,
     NtmCoreError,
+    OutputError,
     RuleDefinitionError,
     RuleNotInForceError,
     UnitMismatchError,
@@ -30,6 +31,7 @@ ERRORS = [
     RuleNotInForceError(
         "vn.commune.standard", "2015-01-01", ("2016-2020 (2016-12-01 – 2022-03-08)",)
     ),
+    OutputError("the file exists; pass --force (force=True) to replace it", path="out.csv"),
 ]
 
 
@@ -50,6 +52,7 @@ def test_every_error_is_an_ntm_core_error_and_pickles(err):
         (UnknownIndicatorError, KeyError),
         (RuleDefinitionError, ValueError),
         (RuleNotInForceError, LookupError),
+        (OutputError, OSError),
     ],
 )
 def test_errors_subclass_the_matching_builtin(cls, builtin):
@@ -162,3 +165,9 @@ def test_readers_raise_input_errors_that_except_ntm_core_error_catches(tmp_path)
             read()
         assert isinstance(caught.value, InputErrors)
         assert all(isinstance(e, NtmCoreError) for e in caught.value.exceptions)
+
+
+def test_output_error_names_the_file():
+    err = ERRORS[6]
+    assert str(err) == "out.csv: the file exists; pass --force (force=True) to replace it"
+    assert (err.path, err.filename) == ("out.csv", "out.csv")

@@ -1005,3 +1005,19 @@ def test_codes_are_unique_without_regard_to_case(tmp_path):
     assert (err.row, err.column, err.value) == (3, "code", "p1")
     assert "already used in row 2 (as 'P1')" in str(err)
     assert rate(product(75, code="p1")).code == "p1"  # kept as written
+
+
+def test_written_product_files_neutralise_formulas_and_never_overwrite(tmp_path):
+    """Issue 14.3/14.4: a hostile product name is not run by a spreadsheet; no silent overwrite."""
+    import attrs
+
+    from ntm_core.exceptions import OutputError
+
+    hostile = attrs.evolve(product(60, code="H-1"), name='=HYPERLINK("http://x")', producer="'-x")
+    path = write_products([hostile], tmp_path / "p.csv")
+    assert "'=HYPERLINK" in path.read_text(encoding="utf-8")
+    assert read_products(path) == (hostile,)
+    with pytest.raises(OutputError, match="the file exists"):
+        write_products([hostile], path)
+    write_products([hostile], path, force=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.csv"]

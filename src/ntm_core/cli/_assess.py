@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from ntm_core._core.tables import check_suffix
 from ntm_core._core.vocabulary import RuleLevel
 from ntm_core.cli._common import (
     EXIT_OK,
@@ -79,6 +80,8 @@ def _cmd_assess(args: argparse.Namespace, out: TextIO) -> int:
     from ntm_core.engine import assess
 
     target = output_path(args)
+    if target is not None:
+        check_suffix(target, args.format)  # -o x.json with --format csv is refused at once
     if args.format == "xlsx" and target is None:
         msg = "argument --format: xlsx needs --output FILE (a workbook is not text)"
         raise UsageError(msg)
@@ -99,7 +102,7 @@ def _cmd_assess(args: argparse.Namespace, out: TextIO) -> int:
     if target is None:
         out.write(text)
     else:
-        write_text(target, text)
+        write_text(target, text, force=args.force)
     return EXIT_OK
 
 

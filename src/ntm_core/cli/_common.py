@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from ntm_core._core import tables
 from ntm_core._core.vocabulary import Region, RuleLevel
 
 if TYPE_CHECKING:
@@ -175,17 +174,10 @@ def output_path(args: argparse.Namespace) -> Path | None:
     return path
 
 
-def write_text(path: Path, text: str) -> None:
-    """Write ``text`` whole or not at all: a unique temporary file beside ``path``, renamed over it.
+def write_text(path: Path, text: str, *, force: bool = False) -> None:
+    """Write ``text`` through the one file writer (:func:`ntm_core._core.tables.write_text`).
 
-    The temporary file is removed on any failure. (To be replaced by the one
-    atomic writer of ``ntm_core._core`` when it lands.)
+    Whole or not at all, an existing file or link only with ``force``, nothing left
+    behind on failure.
     """
-    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        Path(name).replace(path)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
+    tables.write_text(path, text, force=force)
