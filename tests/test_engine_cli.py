@@ -294,3 +294,18 @@ def test_readiness_with_data_and_a_units_file_matches_the_sample():
     data = json.loads(out)
     assert data["communes"]["total"] == 182
     assert data["conditions"][3]["gap"] == "4 more communes at advanced"
+
+
+def test_assess_csv_neutralises_formula_names(tmp_path):
+    """Issue 14.4: a unit name like ``=HYPERLINK(...)`` was written raw into CSV output."""
+    columns, rows = commune_rows()
+    rows = rows[:2]
+    rows[0]["name"] = '=HYPERLINK("http://evil","x")'
+    rows[1]["name"] = "@SUM(A1)"
+    path = write(tmp_path / "hostile.csv", ["name", *columns], rows)
+    code, out = run(
+        "assess", path, "--on", ON, "--scope", "ha-tinh", "--thresholds", SHEET, "--format", "csv"
+    )
+    assert code == 0
+    names = [record["name"] for record in csv.DictReader(io.StringIO(out))]
+    assert names == ['\'=HYPERLINK("http://evil","x")', "'@SUM(A1)"]

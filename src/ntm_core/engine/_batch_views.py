@@ -7,15 +7,14 @@ an analyst gets :func:`frame`, an official gets :func:`sheets` in Excel.
 
 from __future__ import annotations
 
-import csv
 import html as html_module
-import io
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TypedDict
 
 import numpy as np
 import numpy.typing as npt
 
+from ntm_core._core import tables
 from ntm_core._core.display import Lang, check_lang, html_table, short_repr
 from ntm_core._core.optional import require
 from ntm_core._core.vocabulary import Outcome, Tier
@@ -205,16 +204,17 @@ def records(result: BatchResult) -> list[Record]:
 
 
 def csv_text(result: BatchResult) -> str:
-    """``ntm assess --format csv``: a row per unit, a column per criterion of the lowest rung."""
+    """``ntm assess --format csv``: a row per unit, a column per criterion of the lowest rung.
+
+    Written by the one CSV writer, so a unit name a spreadsheet would run as a
+    formula (``=HYPERLINK(…)``) is neutralised (issue 14.4).
+    """
     codes = criteria_codes(result)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(
-        ["unit", "name", "period", "tier", "outcome", "criteria_met", "missing", *codes]
-    )
+    header = ["unit", "name", "period", "tier", "outcome", "criteria_met", "missing", *codes]
+    rows = []
     for item in records(result):
         outcomes = {c["code"]: c["outcome"] for c in item["criteria"]}
-        writer.writerow(
+        rows.append(
             [
                 item["unit"],
                 item["name"] or "",
@@ -226,7 +226,7 @@ def csv_text(result: BatchResult) -> str:
                 *(outcomes[c] for c in codes),
             ]
         )
-    return buffer.getvalue()
+    return tables.csv_text(header, rows)
 
 
 def _columns(rows: Sequence[Sequence[str]]) -> list[str]:
