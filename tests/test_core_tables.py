@@ -22,7 +22,7 @@ from ntm_core._core.tables import (
     write_text,
 )
 from ntm_core.admin import load_units_csv
-from ntm_core.exceptions import DataError, OutputError
+from ntm_core.exceptions import DataError, InputErrors, OutputError
 
 
 def test_quoted_newlines_keep_rows_and_row_numbers(tmp_path):
@@ -302,3 +302,28 @@ def test_csv_text_round_trips_any_text_through_the_reader(tmp_path_factory, cell
     write_text(path, csv_text(["key", "text"], [[i, c] for i, c in enumerate(cells)]))
     table = read_table(path, str(path))
     assert list(table.columns[1]) == cells
+
+
+def test_truncated_rows_in_every_csv_reader_name_file_and_row(tmp_path):
+    """Issue 14.6, through the one table reader: admin unit lists and threshold sheets too."""
+    path = tmp_path / "units.csv"
+    path.write_text("code,name,level,parent_code\n01,Hà Tĩnh,province,\n02,Nghệ An\n", "utf-8")
+    table = read_table(path, str(path))
+    missing = "cells are missing at the end (a cut-off line?)"
+    assert [str(p) for p in table.problems] == [
+        f"{path}, row 3: the row has 2 cells but the header has 4 columns: {missing}"
+    ]
+    with pytest.raises(InputErrors) as info:
+        load_units_csv(path, valid_from=__import__("datetime").date(2025, 1, 1))
+    assert any("row 3: the row has 2 cells" in str(e) for e in info.value.exceptions)
+
+
+def test_trailing_unnamed_columns_may_be_left_out(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("a,b,,\n1,2\n3,4,,\n", "utf-8")
+    table = read_table(path, str(path))
+    assert table.problems == []
+    assert list(table.text_rows()) == [
+        (2, {"a": "1", "b": "2", "": ""}),
+        (3, {"a": "3", "b": "4", "": ""}),
+    ]

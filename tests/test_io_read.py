@@ -278,11 +278,17 @@ def test_a_broken_xlsx_is_a_data_error(tmp_path, catalog):
         read_observations(path, catalog=catalog)
 
 
-def test_short_rows_are_padded_and_empty_extra_cells_ignored(tmp_path, catalog):
-    text = "unit_code,period,15.3,15.1\n1,2024,12\n2,2024,13,14,,\n"
-    observations = read_observations(write(tmp_path, "w.csv", text), catalog=catalog)
-    assert observations.value("health_insurance_coverage", 0) is None
-    assert observations.value("health_insurance_coverage", 1) == 14
+def test_short_and_long_rows_are_errors_naming_file_and_row(tmp_path, catalog):
+    """Issue 14.6: a truncated row was read as missing values (tier unknown, exit 0)."""
+    text = "unit_code,period,15.3,15.1\n1,2024,12\n2,2024,13,14,,\n3,2024,13,14\n"
+    path = write(tmp_path, "w.csv", text)
+    with pytest.raises(ExceptionGroup) as excinfo:
+        read_observations(path, catalog=catalog)
+    missing = "cells are missing at the end (a cut-off line?)"
+    assert problems(excinfo) == [
+        f"{path}, row 2: the row has 3 cells but the header has 4 columns: {missing}",
+        f"{path}, row 3: the row has 6 cells but the header has 4 columns",
+    ]
 
 
 def test_an_unreadable_csv_is_a_data_error(tmp_path, catalog):

@@ -167,6 +167,8 @@ def csv_table(text: str, source: str) -> Table:
         records = [[restore_cell(cell) for cell in record] for record in records]
     header = [nfc(name) for name in records[0]]
     width = len(header)
+    # Unnamed columns at the end of the header (a trailing separator) may be left out.
+    named = max((i + 1 for i, name in enumerate(header) if name), default=0)
     problems: list[InputError] = []
     rows: list[int] = []
     data: list[list[str]] = []
@@ -175,18 +177,9 @@ def csv_table(text: str, source: str) -> Table:
         if len(cells) != width or not any(cells):
             if not any(cell.strip() for cell in cells):
                 continue  # blank lines (often at the end of exported sheets)
-            if len(cells) < width:
-                cells = cells + [""] * (width - len(cells))
-            elif len(cells) > width:
-                if any(cell.strip() for cell in cells[width:]):
-                    problems.append(
-                        InputError(
-                            f"the row has {len(cells)} cells but the header has {width} columns",
-                            source=source,
-                            row=number,
-                        )
-                    )
-                cells = cells[:width]
+            if not named <= len(cells) <= width:
+                problems.append(_width_problem(len(cells), width, source, number))
+            cells = (cells + [""] * width)[:width]
         rows.append(number)
         data.append(cells)
     if not data:
@@ -194,6 +187,16 @@ def csv_table(text: str, source: str) -> Table:
     columns: list[Sequence[object]] = list(zip(*data, strict=True))
     return Table(
         header=header, columns=columns, rows=rows, header_row=1, source=source, problems=problems
+    )
+
+
+def _width_problem(cells: int, width: int, source: str, row: int) -> InputError:
+    """A row that is longer or shorter than the header: never padded or cut silently."""
+    why = ": cells are missing at the end (a cut-off line?)" if cells < width else ""
+    return InputError(
+        f"the row has {cells} cells but the header has {width} columns{why}",
+        source=source,
+        row=row,
     )
 
 
