@@ -143,7 +143,9 @@ def test_thresholds_option_layers_a_sheet(tmp_path):
     income = next(
         i for c in data["criteria"] for i in c["indicators"] if i["key"] == "income_per_capita"
     )
-    assert [t["value"] for t in income["thresholds"]] == [44]
+    assert [t["value"] for t in income["thresholds"]] == [
+        "44"
+    ]  # exact text, as in assessment JSON (issue 9)
     assert data["overlays"] == [str(sheet)]
 
 
@@ -183,3 +185,12 @@ def test_date_outside_every_edition_exits_1(capsys):
     assert (
         "no edition of 'vn.commune.standard' is in force on 2030-01-01" in capsys.readouterr().err
     )
+
+
+def test_rules_show_json_writes_exact_text_like_assessment_json():
+    """Issue 9: ``rules show`` JSON wrote floats (0.1 became 0.1000000000000000055...)."""
+    code, out = run("rules", "show", "vn.ocop.rating@2023", "--format", "json")
+    assert code == 0
+    values = [s["min_score"] for s in json.loads(out)["ocop"]["stars"]]
+    assert values
+    assert all(isinstance(v, str) for v in values)
