@@ -327,3 +327,36 @@ def test_trailing_unnamed_columns_may_be_left_out(tmp_path):
         (2, {"a": "1", "b": "2", "": ""}),
         (3, {"a": "3", "b": "4", "": ""}),
     ]
+
+
+def _readers():
+    import datetime as dt
+
+    from io_support import bundled_catalog
+    from ntm_core.admin import load_lineage_csv
+    from ntm_core.io import read_observations, read_units
+    from ntm_core.ocop import read_products
+    from ntm_core.rules import Rulebook
+
+    catalog = bundled_catalog()
+    return {
+        "load_units_csv": lambda p: load_units_csv(p, valid_from=dt.date(2025, 1, 1)),
+        "load_lineage_csv": load_lineage_csv,
+        "read_observations": lambda p: read_observations(p, catalog=catalog),
+        "read_units": read_units,
+        "read_products": read_products,
+        "with_thresholds": Rulebook.bundled().with_thresholds,
+    }
+
+
+@pytest.mark.parametrize("name", ["missing.csv", "missing.xlsx", "missing.json", "folder.csv"])
+def test_every_reader_raises_data_error_for_a_missing_file_or_a_folder(tmp_path, name):
+    """Issue 14.7: load_units_csv raised FileNotFoundError where read_observations said DataError."""
+    (tmp_path / "folder.csv").mkdir()
+    path = tmp_path / name
+    for reader_name, read in _readers().items():
+        if reader_name == "read_products" and name.endswith(".xlsx"):
+            continue  # products are CSV or JSON: the suffix is refused first
+        with pytest.raises(DataError) as info:
+            read(path)
+        assert str(path) in str(info.value), reader_name

@@ -106,14 +106,23 @@ class Table:
 
 
 def read_table(path: Path, source: str) -> Table:
-    """Read a CSV, JSON or XLSX file into a :class:`Table`."""
+    """Read a CSV, JSON or XLSX file into a :class:`Table`.
+
+    Raises:
+        DataError: If the file is missing, a folder, unreadable, of another type,
+            or not a table; naming the file (``source``).
+    """
     suffix = path.suffix.lower()
     if suffix not in {".csv", ".tsv", ".txt", ".json", ".xlsx"}:
         raise DataError(
             f"unsupported file type {path.suffix!r}; expected .csv, .json or .xlsx",
             source=source,
         )
+    if path.is_dir():
+        raise DataError("cannot read the file: it is a folder", source=source)
     if suffix == ".xlsx":
+        if not path.exists():
+            raise DataError("cannot read the file: No such file or directory", source=source)
         return xlsx_table(path, source)
     try:
         data = path.read_bytes()
