@@ -204,12 +204,12 @@ def test_dash_is_standard_output_and_reports_go_to_files(tmp_path, monkeypatch):
 
 
 def test_a_failed_write_leaves_no_temporary_file(tmp_path, monkeypatch):
-    from ntm_core.cli import _common
+    import os
 
-    def broken(self, target):
+    def broken(fd):  # the disk fills up while the one file writer writes
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(_common.Path, "replace", broken)
+    monkeypatch.setattr(os, "fsync", broken)
     code, _ = run("ocop", "--on", "2022-12-31", "-o", str(tmp_path / "out.txt"))
     assert code == 1
     assert list(tmp_path.iterdir()) == []

@@ -12,6 +12,7 @@ from ntm_core._core.display import (
     check_lang,
     details,
     html_table,
+    markdown_cell,
     outcome_mark,
     short_repr,
     unit_text,
@@ -88,6 +89,11 @@ def test_spreadsheet_formulas_are_neutralised(text):
     assert neutralise(text) == "'" + text
 
 
+def test_a_leading_apostrophe_is_doubled_so_readers_restore_it_exactly():
+    assert neutralise("'=x") == "''=x"
+    assert neutralise("'plain") == "''plain"
+
+
 def test_workbooks_freeze_the_header_and_store_numbers_as_numbers():
     openpyxl = pytest.importorskip("openpyxl")
     data = workbook_bytes(
@@ -128,3 +134,24 @@ def test_accessors_bind_to_the_instance():
     result = Result()
     assert result.plot.owner is result
     assert isinstance(Result.plot, Accessor)
+
+
+@pytest.mark.parametrize(
+    ("text", "cell"),
+    [
+        ("Xã A | B", "Xã A \\| B"),
+        ("line\nbreak\r\nand\rmore", "line break and more"),
+        ("<script>alert(1)</script>", "\\<script>alert(1)\\</script>"),
+        ("[click](javascript:x)", "\\[click\\](javascript:x)"),
+        ("a\\|b", "a\\\\\\|b"),
+        ("&lt;", "\\&lt;"),
+        ("`code|`", "\\`code\\|\\`"),
+        ("=HYPERLINK(1)", "=HYPERLINK(1)"),
+        (None, ""),
+        (45, "45"),
+    ],
+)
+def test_markdown_cells_cannot_break_out_of_their_cell(text, cell):
+    """Issue 14.4: unit names were written raw into Markdown tables."""
+    assert markdown_cell(text) == cell
+    assert "\n" not in markdown_cell(text)

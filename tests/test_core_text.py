@@ -7,7 +7,9 @@ import unicodedata
 import pytest
 
 from ntm_core._core.text import fold, nfc, optional_nfc, parse_member
-from ntm_core._core.vocabulary import Citation, CommuneGroup, Region
+from ntm_core._core.vocabulary import Citation, CommuneGroup, Region, RuleLevel, Tier
+from ntm_core.admin import AdminLevel, LineageShare
+from ntm_core.exceptions import InputError
 
 
 class Colour(enum.Enum):
@@ -66,3 +68,20 @@ def test_citation_from_mapping_round_trips_to_dict():
 def test_citation_from_mapping_refuses_bad_fields(data, message):
     with pytest.raises(ValueError, match=message):
         Citation.from_mapping(data)
+
+
+@pytest.mark.parametrize("cls", [Region, CommuneGroup, Tier, RuleLevel, AdminLevel, LineageShare])
+@pytest.mark.parametrize("value", [None, 3.5, b"BTB", ["BTB"]])
+def test_from_text_of_a_non_text_is_the_librarys_error(cls, value):
+    """Issue 14.7: ``from_text(None)`` raised AttributeError from deep inside."""
+    if cls is CommuneGroup and value == 3.5:
+        value = None
+    with pytest.raises(InputError, match=r": expected text naming one of ") as info:
+        cls.from_text(value)
+    assert isinstance(info.value, ValueError)
+    assert info.value.value == value
+
+
+def test_an_unknown_word_is_the_librarys_error_too():
+    with pytest.raises(InputError, match="unknown NTM region 'Mars'; expected one of"):
+        Region.from_text("Mars")

@@ -13,6 +13,7 @@ import json
 import pytest
 
 from ntm_core import RuleLevel
+from ntm_core._core import tables
 from ntm_core.cli import build_parser, main
 from ntm_core.datasets import HA_TINH_DIR
 from ntm_core.engine import Ladder, assess
@@ -153,7 +154,7 @@ def test_assess_streams_in_chunks_with_the_same_bytes(communes, monkeypatch, fmt
 
 
 def test_assess_output_is_what_the_stdlib_writers_write(tmp_path):
-    """The column-wise CSV and JSON renderers agree with ``csv.writer`` and ``json.dumps``."""
+    """The column-wise CSV and JSON renderers agree with the one CSV writer and ``json.dumps``."""
     from ntm_core.cli import _assess
 
     columns, rows = commune_rows()
@@ -174,14 +175,11 @@ def test_assess_output_is_what_the_stdlib_writers_write(tmp_path):
     assert out == json.dumps(summaries, ensure_ascii=False, indent=2) + "\n"
     assert json.loads(out) == summaries
     codes = [c.code for c in result.ladder.rungs[0].criteria]
-    expected = io.StringIO()
-    writer = csv.writer(expected, lineterminator="\n")
-    writer.writerow(
-        ["unit", "name", "period", "tier", "outcome", "criteria_met", "missing", *codes]
-    )
+    header = ["unit", "name", "period", "tier", "outcome", "criteria_met", "missing", *codes]
+    table = []
     for item in summaries:
         outcomes = {c["code"]: c["outcome"] for c in item["criteria"]}
-        writer.writerow(
+        table.append(
             [
                 item["unit"],
                 item["name"] or "",
@@ -193,8 +191,14 @@ def test_assess_output_is_what_the_stdlib_writers_write(tmp_path):
                 *(outcomes[c] for c in codes),
             ]
         )
+    # The one CSV writer: what csv.writer writes, except that a bare CR is quoted (csv.writer
+    # leaves it bare with "\n" line ends, which splits the row) and formulas are neutralised.
+    expected_text = tables.csv_text(header, table)
+    plain = io.StringIO()
+    csv.writer(plain, lineterminator="\n").writerows([header, *table])
+    assert expected_text.replace('"cr\rx"', "cr\rx") == plain.getvalue()
     code, out = run(*argv, "--format", "csv")
-    assert (code, out) == (0, expected.getvalue())
+    assert (code, out) == (0, expected_text)
     assert result.to_csv() == out
 
 
@@ -378,3 +382,18 @@ def test_readiness_with_data_and_a_units_file_matches_the_sample():
     data = json.loads(out)
     assert data["communes"]["total"] == 182
     assert data["conditions"][3]["gap"] == "4 more communes at advanced"
+
+
+def test_assess_csv_neutralises_formula_names(tmp_path):
+    """Issue 14.4: a unit name like ``=HYPERLINK(...)`` was written raw into CSV output."""
+    columns, rows = commune_rows()
+    rows = rows[:2]
+    rows[0]["name"] = '=HYPERLINK("http://evil","x")'
+    rows[1]["name"] = "@SUM(A1)"
+    path = write(tmp_path / "hostile.csv", ["name", *columns], rows)
+    code, out = run(
+        "assess", path, "--on", ON, "--scope", "ha-tinh", "--thresholds", SHEET, "--format", "csv"
+    )
+    assert code == 0
+    names = [record["name"] for record in csv.DictReader(io.StringIO(out))]
+    assert names == ['\'=HYPERLINK("http://evil","x")', "'@SUM(A1)"]

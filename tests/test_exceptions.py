@@ -8,7 +8,9 @@ from ntm_core.exceptions import (
     DataError,
     InputError,
     InputErrors,
+    MissingDependencyError,
     NtmCoreError,
+    OutputError,
     RuleDefinitionError,
     RuleNotInForceError,
     UnitMismatchError,
@@ -30,6 +32,7 @@ ERRORS = [
     RuleNotInForceError(
         "vn.commune.standard", "2015-01-01", ("2016-2020 (2016-12-01 – 2022-03-08)",)
     ),
+    OutputError("the file exists; pass --force (force=True) to replace it", path="out.csv"),
 ]
 
 
@@ -50,6 +53,7 @@ def test_every_error_is_an_ntm_core_error_and_pickles(err):
         (UnknownIndicatorError, KeyError),
         (RuleDefinitionError, ValueError),
         (RuleNotInForceError, LookupError),
+        (OutputError, OSError),
     ],
 )
 def test_errors_subclass_the_matching_builtin(cls, builtin):
@@ -162,3 +166,42 @@ def test_readers_raise_input_errors_that_except_ntm_core_error_catches(tmp_path)
             read()
         assert isinstance(caught.value, InputErrors)
         assert all(isinstance(e, NtmCoreError) for e in caught.value.exceptions)
+
+
+def test_output_error_names_the_file():
+    err = ERRORS[6]
+    assert str(err) == "out.csv: the file exists; pass --force (force=True) to replace it"
+    assert (err.path, err.filename) == ("out.csv", "out.csv")
+
+
+class _BadRepr:
+    def __repr__(self):
+        raise RuntimeError("no repr")
+
+    def __str__(self):
+        raise RuntimeError("no str")
+
+
+ODD = [None, 0, 1.5, float("nan"), b"\xff", ("a", 1), {"k": "v"}, "", "x" * 10_000, _BadRepr()]
+
+
+def _odd_errors(odd):
+    yield InputError(odd, source=odd, row=odd, column=odd, value=odd)
+    yield DataError(odd, source=odd, row=odd, column=odd, value=odd)
+    yield UnknownIndicatorError(odd, source=odd, row=odd, column=odd, value=odd)
+    yield UnitMismatchError(field=odd, value=odd, expected=odd, reason=odd, source=odd, row=odd)
+    yield RuleDefinitionError(odd, source=odd, path=odd, key=odd)
+    yield RuleNotInForceError(odd, odd, (odd, odd))
+    yield RuleNotInForceError(odd, odd)
+    yield MissingDependencyError(module=odd, feature=odd, extra=odd)
+    yield OutputError(odd, path=odd)
+    yield InputErrors("1 problem", [InputError(odd, source=odd)])
+
+
+@pytest.mark.parametrize("odd", ODD, ids=lambda o: type(o).__name__)
+def test_str_and_repr_of_every_error_never_fail(odd):
+    """Issue 14.7: an exception's own ``__str__`` must not fail, whatever it was given."""
+    for err in _odd_errors(odd):
+        assert isinstance(str(err), str)
+        clone = pickle.loads(pickle.dumps(err)) if not isinstance(odd, _BadRepr) else err
+        assert isinstance(str(clone), str)

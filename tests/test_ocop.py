@@ -1005,3 +1005,41 @@ def test_codes_are_unique_without_regard_to_case(tmp_path):
     assert (err.row, err.column, err.value) == (3, "code", "p1")
     assert "already used in row 2 (as 'P1')" in str(err)
     assert rate(product(75, code="p1")).code == "p1"  # kept as written
+
+
+def test_written_product_files_neutralise_formulas_and_never_overwrite(tmp_path):
+    """Issue 14.3/14.4: a hostile product name is not run by a spreadsheet; no silent overwrite."""
+    import attrs
+
+    from ntm_core.exceptions import OutputError
+
+    hostile = attrs.evolve(product(60, code="H-1"), name='=HYPERLINK("http://x")', producer="'-x")
+    path = write_products([hostile], tmp_path / "p.csv")
+    assert "'=HYPERLINK" in path.read_text(encoding="utf-8")
+    assert read_products(path) == (hostile,)
+    with pytest.raises(OutputError, match="the file exists"):
+        write_products([hostile], path)
+    write_products([hostile], path, force=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.csv"]
+
+
+def test_huge_scores_are_refused_at_once_with_the_bound(tmp_path):
+    """Found by the fuzz suite (issue 14.2): a score of 1e999999999 ran for minutes."""
+    import time
+    from decimal import Decimal
+
+    path = tmp_path / "p.csv"
+    path.write_text(
+        "code,name,commune_code,group,score_a,score_b,score_c,evaluated_on\n"
+        "P-1,Trà,18196,1,1e999999999,20,20,2021-06-15\n",
+        encoding="utf-8",
+    )
+    start = time.perf_counter()
+    with pytest.raises(ExceptionGroup) as info:
+        read_products(path)
+    assert time.perf_counter() - start < 1
+    (problem,) = info.value.exceptions
+    assert f"{path}, row 2, column 'score_a'" in str(problem)
+    assert "out of range" in str(problem)
+    with pytest.raises(ValueError, match="within bounds"):
+        product(parts={"A": Decimal("1e999999999"), "B": 20, "C": 20})

@@ -1,5 +1,6 @@
 """The rulebook: editions in force by date, overlays, relative thresholds, threshold sheets."""
 
+import ast
 import datetime as dt
 import itertools
 from pathlib import Path
@@ -200,3 +201,48 @@ def test_content_hash_changes_with_the_rules(minimal, tmp_path):
         == Rulebook.from_paths([DATA / "rules" / "minimal.toml"]).content_hash()
     )
     assert minimal.with_thresholds(sheet).content_hash() != minimal.content_hash()
+
+
+def test_rules_modules_import_without_cycles():
+    """Issue 9: ``_rulebook`` and ``_sheets`` imported each other; no module of ``rules`` may.
+
+    Imports made at run time count, including those inside functions (the old
+    ``_rulebook`` imported ``_sheets`` in a method to dodge the cycle); imports
+    only for type annotations (``if TYPE_CHECKING:``) do not.
+    """
+    grimp = pytest.importorskip("grimp")
+    graph = grimp.build_graph("ntm_core", exclude_type_checking_imports=True)
+    modules = sorted(m for m in graph.modules if m.startswith("ntm_core.rules"))
+    cycles = [
+        (a, b)
+        for a in modules
+        for b in graph.find_modules_directly_imported_by(a)
+        if b.startswith("ntm_core.rules") and graph.chain_exists(importer=b, imported=a)
+    ]
+    assert cycles == []
+
+
+def test_rules_modules_import_each_other_at_the_top():
+    """A function-level import between ``rules`` modules hides a cycle from the check above."""
+    hidden = []
+    for path in sorted((Path(__file__).parents[1] / "src/ntm_core/rules").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        top = {id(node) for node in tree.body}
+        hidden += [
+            f"{path.name}:{node.lineno} imports {node.module}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom)
+            and (node.module or "").startswith("ntm_core.rules")
+            and id(node) not in top
+            and not _under_type_checking(tree, node)
+        ]
+    assert hidden == []
+
+
+def _under_type_checking(tree, target):
+    return any(
+        isinstance(node, ast.If)
+        and getattr(node.test, "id", None) == "TYPE_CHECKING"
+        and target in node.body
+        for node in tree.body
+    )

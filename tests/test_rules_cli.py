@@ -101,6 +101,32 @@ def test_template_to_stdout_and_file(tmp_path):
     assert out.startswith("wrote ")
 
 
+def test_template_refuses_an_existing_file_without_force(tmp_path, capsys):
+    """Issue 14.3: ``-o EXISTING`` overwrote the file without a word."""
+    target = tmp_path / "sheet.csv"
+    target.write_text("my filled sheet", encoding="utf-8")
+    spec = "vn.commune.standard@2021-2025"
+    code, _ = run("rules", "template", spec, "-o", str(target))
+    assert code == 2  # a usage error: the CLI checks -o before any work
+    assert f"{target} exists; pass --force" in capsys.readouterr().err
+    assert target.read_text(encoding="utf-8") == "my filled sheet"
+    code, _ = run("rules", "template", spec, "-o", str(target), "--force")
+    assert code == 0
+    assert target.read_text(encoding="utf-8").startswith("ruleset,")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sheet.csv"]
+
+
+def test_template_dash_is_stdout_and_a_contradicting_suffix_is_refused(tmp_path, capsys):
+    spec = "vn.commune.standard@2021-2025"
+    code, out = run("rules", "template", spec, "-o", "-")
+    assert code == 0
+    assert out.startswith("ruleset,")
+    code, _ = run("rules", "template", spec, "-o", str(tmp_path / "sheet.json"))
+    assert code == 1
+    assert "the suffix '.json' is for json files" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_thresholds_option_layers_a_sheet(tmp_path):
     sheet = tmp_path / "sheet.csv"
     sheet.write_text(
@@ -117,7 +143,9 @@ def test_thresholds_option_layers_a_sheet(tmp_path):
     income = next(
         i for c in data["criteria"] for i in c["indicators"] if i["key"] == "income_per_capita"
     )
-    assert [t["value"] for t in income["thresholds"]] == [44]
+    assert [t["value"] for t in income["thresholds"]] == [
+        "44"
+    ]  # exact text, as in assessment JSON (issue 9)
     assert data["overlays"] == [str(sheet)]
 
 
@@ -157,3 +185,12 @@ def test_date_outside_every_edition_exits_1(capsys):
     assert (
         "no edition of 'vn.commune.standard' is in force on 2030-01-01" in capsys.readouterr().err
     )
+
+
+def test_rules_show_json_writes_exact_text_like_assessment_json():
+    """Issue 9: ``rules show`` JSON wrote floats (0.1 became 0.1000000000000000055...)."""
+    code, out = run("rules", "show", "vn.ocop.rating@2023", "--format", "json")
+    assert code == 0
+    values = [s["min_score"] for s in json.loads(out)["ocop"]["stars"]]
+    assert values
+    assert all(isinstance(v, str) for v in values)

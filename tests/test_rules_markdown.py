@@ -20,6 +20,6 @@ def test_page_of_ocop_2023_shows_the_score_sheet():
 
 
 def test_cells_escape_pipes():
-    from ntm_core.rules._markdown import _cell
+    from ntm_core._core.display import markdown_cell
 
-    assert _cell("a|b\nc") == "a\\|b c"
+    assert markdown_cell("a|b\nc") == "a\\|b c"

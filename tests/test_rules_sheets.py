@@ -9,7 +9,7 @@ import attrs
 import pytest
 
 from ntm_core import InputError, Provenance, Region
-from ntm_core.exceptions import DataError
+from ntm_core.exceptions import DataError, OutputError
 from ntm_core.rules import SHEET_COLUMNS, Rulebook, write_template
 
 DATA = Path(__file__).parent / "data"
@@ -343,7 +343,7 @@ def test_a_sheet_may_not_silently_replace_a_secondary_value(minimal, tmp_path):
     assert (override.new.value, override.new.provenance) == (60, Provenance.ILLUSTRATIVE)
     assert override.new.region is Region.BTB
     assert override.downgrade
-    assert override.to_dict()["old"]["value"] == 45
+    assert override.to_dict()["old"]["value"] == "45"  # exact text, as every JSON writes it
     assert book.get(EDITION).overrides == (override,)
     assert minimal.overrides == ()
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
@@ -421,3 +421,28 @@ def test_a_sheet_can_be_named_apart_from_its_path(minimal, tmp_path):
     with pytest.raises(ExceptionGroup) as info:
         minimal.with_thresholds(bad, name="pkg/b.csv")
     assert {e.source for e in info.value.exceptions} == {"pkg/b.csv"}
+
+
+def test_templates_refuse_to_overwrite_and_neutralise_formula_cells(minimal, tmp_path):
+    """Issue 14.3 and 14.4: no silent overwrite; ``==`` is not run as a formula by Excel."""
+    edition = minimal.get("test.commune.standard@2021-2025")
+    path = tmp_path / "sheet.csv"
+    text = write_template(edition, path)
+    assert ",'==," in text
+    with pytest.raises(OutputError, match="the file exists"):
+        write_template(edition, path)
+    write_template(edition, path, force=True)
+    assert path.read_text(encoding="utf-8") == text
+
+
+def test_xlsx_templates_go_through_the_one_writer(minimal, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    edition = minimal.get("test.commune.standard@2021-2025")
+    path = tmp_path / "sheet.xlsx"
+    write_template(edition, path)
+    with pytest.raises(OutputError, match="the file exists"):
+        write_template(edition, path)
+    sheet = openpyxl.load_workbook(path).active
+    assert sheet.title == "thresholds"
+    assert [c.value for c in sheet[1]] == list(SHEET_COLUMNS)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sheet.xlsx"]

@@ -69,6 +69,22 @@ def test_from_bool():
     assert Outcome.from_bool(None) is U
 
 
+def test_from_bool_accepts_numpy_bools():
+    import numpy as np
+
+    assert Outcome.from_bool(np.bool_(True)) is M
+    assert Outcome.from_bool(np.array([False])[0]) is N
+
+
+@pytest.mark.parametrize("value", [float("nan"), "no", "yes", "", 0, 1, 1.0, [], object()])
+def test_from_bool_refuses_anything_but_a_bool(value):
+    """Issue 14.7: ``from_bool(float("nan"))`` and ``from_bool("no")`` returned MET."""
+    from ntm_core.exceptions import InputError
+
+    with pytest.raises(InputError, match=r"Outcome.from_bool: expected True, False or None"):
+        Outcome.from_bool(value)
+
+
 def test_outcome_has_no_truth_value():
     with pytest.raises(TypeError, match="no truth value"):
         bool(Outcome.MET)

@@ -37,15 +37,31 @@ __all__ = [
 ]
 
 
-def _where(source: str | None, row: int | None, column: str | None) -> str:
+def _str(value: object) -> str:
+    """``str(value)``, or a placeholder: an error's message must never fail to render."""
+    try:
+        return str(value)
+    except Exception:  # noqa: BLE001 - any failure of a foreign __str__
+        return f"<unprintable {type(value).__name__}>"
+
+
+def _repr(value: object) -> str:
+    """``repr(value)``, or a placeholder (see :func:`_str`)."""
+    try:
+        return repr(value)
+    except Exception:  # noqa: BLE001 - any failure of a foreign __repr__
+        return f"<unprintable {type(value).__name__}>"
+
+
+def _where(source: object, row: object, column: object) -> str:
     """Render a location such as ``data.csv, row 4, column 'income'``."""
     parts: list[str] = []
     if source:
-        parts.append(str(source))
+        parts.append(_str(source))
     if row is not None:
-        parts.append(f"row {row}")
+        parts.append(f"row {_str(row)}")
     if column is not None:
-        parts.append(f"column {column!r}")
+        parts.append(f"column {_repr(column)}")
     return ", ".join(parts)
 
 
@@ -88,7 +104,8 @@ class InputError(NtmCoreError, ValueError):
 
     def __str__(self) -> str:
         where = _where(self.source, self.row, self.column)
-        return f"{where}: {self.message}" if where else self.message
+        message = _str(self.message)
+        return f"{where}: {message}" if where else message
 
 
 def _rebuild_input_error(  # noqa: PLR0917 - pickle calls it with positional args
@@ -137,7 +154,7 @@ class OutputError(NtmCoreError, OSError):
         return (_rebuild_output_error, (self.message, self.path))
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.message}"
+        return f"{_str(self.path)}: {_str(self.message)}"
 
 
 def _rebuild_output_error(message: str, path: str) -> OutputError:
@@ -186,12 +203,12 @@ class UnitMismatchError(NtmCoreError, ValueError):
         prefix = f"{where}: " if where else ""
         # "expected" is either a unit ("million_VND / person / year") or a
         # phrase that already reads as a noun ("a number", "a non-negative count").
-        expected = self.expected
+        expected = _str(self.expected)
         if not expected.startswith(("a ", "an ")):
             expected = f"a value in {expected}"
-        text = f"{prefix}{self.field}: expected {expected}, got {self.value!r}"
+        text = f"{prefix}{_str(self.field)}: expected {expected}, got {_repr(self.value)}"
         if self.reason:
-            text += f" ({self.reason})"
+            text += f" ({_str(self.reason)})"
         return text
 
 
@@ -248,10 +265,11 @@ class RuleDefinitionError(NtmCoreError, ValueError):
         return (_rebuild_rule_error, (self.message, self.source, self.path, self.key))
 
     def __str__(self) -> str:
-        where = [p for p in (self.source, self.path) if p]
+        where = [_str(p) for p in (self.source, self.path) if p]
         if self.key is not None:
-            where.append(f"key {self.key!r}")
-        return f"{', '.join(where)}: {self.message}" if where else self.message
+            where.append(f"key {_repr(self.key)}")
+        message = _str(self.message)
+        return f"{', '.join(where)}: {message}" if where else message
 
 
 def _rebuild_rule_error(
@@ -313,9 +331,9 @@ class RuleNotInForceError(NtmCoreError, LookupError):
         super().__init__(key, on, self.nearest)
 
     def __str__(self) -> str:
-        text = f"no edition of {self.key!r} is in force on {self.on}"
+        text = f"no edition of {_repr(self.key)} is in force on {_str(self.on)}"
         if self.nearest:
-            text += "; nearest editions: " + ", ".join(self.nearest)
+            text += "; nearest editions: " + ", ".join(map(_str, self.nearest))
         return text
 
 
@@ -337,7 +355,7 @@ class MissingDependencyError(NtmCoreError, ImportError):
         self.module = module
         self.feature = feature
         self.extra = extra
-        super().__init__(f"{feature} needs {module}")
+        super().__init__(f"{_str(feature)} needs {_str(module)}")
         self.name = module
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -345,8 +363,8 @@ class MissingDependencyError(NtmCoreError, ImportError):
 
     def __str__(self) -> str:
         return (
-            f"{self.feature} needs {self.module}, which is not installed: "
-            f"pip install 'ntm-core[{self.extra}]'"
+            f"{_str(self.feature)} needs {_str(self.module)}, which is not installed: "
+            f"pip install 'ntm-core[{_str(self.extra)}]'"
         )
 
 

@@ -27,6 +27,7 @@ __all__ = [
     "check_lang",
     "details",
     "html_table",
+    "markdown_cell",
     "outcome_mark",
     "short_repr",
     "unit_text",
@@ -147,3 +148,29 @@ def details(summary: str, body_html: str, *, open_: bool = False) -> str:
     """A collapsible ``<details>`` block: ``summary`` is text (escaped), ``body_html`` is HTML."""
     attribute = " open" if open_ else ""
     return f"<details{attribute}><summary>{html.escape(summary)}</summary>{body_html}</details>"
+
+
+# Backslash first, so the escapes added for the others are not escaped again.
+_MARKDOWN_SPECIAL = ("\\", "|", "<", "&", "[", "]", "`")
+
+
+def markdown_cell(value: object) -> str:
+    r"""Text for a Markdown table cell (or list item) that cannot break out of it.
+
+    ``|`` would end the cell, a line break the table, ``<`` start raw HTML
+    (``<script>``, ``<img>``), ``[`` a link, a backquote a code span, ``&`` an
+    entity: each is backslash-escaped, which every CommonMark renderer shows as
+    the character itself; line breaks become blanks. Formula characters
+    (``=``, ``+``, ``-``, ``@``) are harmless in Markdown and stay.
+
+    >>> markdown_cell("Xã A | B\n<script>")
+    'Xã A \\| B \\<script>'
+    >>> markdown_cell(None)
+    ''
+    """
+    if value is None:
+        return ""
+    text = " ".join(str(value).splitlines()).strip()
+    for character in _MARKDOWN_SPECIAL:
+        text = text.replace(character, "\\" + character)
+    return text

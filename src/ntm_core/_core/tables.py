@@ -1,40 +1,70 @@
-"""Tables from files: one reader for CSV, JSON and Excel, one atomic writer.
+"""Tables and files: one reader for CSV, JSON and Excel, one CSV writer, one file writer.
 
 :func:`read_table` turns a file into a header and its cells column by
 column, with the row number a user sees beside each data row. Text is UTF-8
 (a byte-order mark is fine) or a :class:`~ntm_core.exceptions.DataError`
 saying how to fix it; the CSV delimiter (``,``, ``;`` or tab) is found from
-the header; quoted cells may hold newlines. :func:`write_text` replaces a
-file whole or not at all.
+the header; quoted cells may hold newlines.
+
+:func:`csv_text` is the one CSV writer: a cell a spreadsheet would run as a
+formula is neutralised (the reader undoes it, so files round-trip).
+:func:`write_text` and :func:`write_bytes` are the one file writer: a file is
+written whole or not at all, and never replaces an existing file, a link or
+a directory unless asked to.
 """
 
 from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import io
 import json
 import os
+import stat
+import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from ntm_core._core.text import nfc
+from ntm_core._core.workbook import FORMULA_STARTS, neutralise
 from ntm_core.exceptions import DataError, InputError, OutputError
 
 __all__ = [
+    "FORMATS",
+    "STDOUT",
     "Table",
+    "check_suffix",
+    "csv_field",
     "csv_table",
+    "csv_text",
     "decode",
     "json_table",
     "load_json",
     "read_table",
     "records_table",
+    "restore_cell",
     "write_bytes",
     "write_text",
     "xlsx_table",
 ]
+
+STDOUT = "-"
+"""The path that means standard output, as on every command line."""
+
+FORMATS: Mapping[str, tuple[str, ...]] = {
+    "csv": (".csv", ".tsv", ".txt"),
+    "json": (".json",),
+    "xlsx": (".xlsx",),
+    "md": (".md", ".markdown", ".txt"),
+    "html": (".html", ".htm"),
+    "table": (".txt",),
+    "text": (".txt",),
+}
+"""The file suffixes of each output format (a path without a suffix fits every format)."""
 
 
 class Table:
@@ -78,14 +108,23 @@ class Table:
 
 
 def read_table(path: Path, source: str) -> Table:
-    """Read a CSV, JSON or XLSX file into a :class:`Table`."""
+    """Read a CSV, JSON or XLSX file into a :class:`Table`.
+
+    Raises:
+        DataError: If the file is missing, a folder, unreadable, of another type,
+            or not a table; naming the file (``source``).
+    """
     suffix = path.suffix.lower()
     if suffix not in {".csv", ".tsv", ".txt", ".json", ".xlsx"}:
         raise DataError(
             f"unsupported file type {path.suffix!r}; expected .csv, .json or .xlsx",
             source=source,
         )
+    if path.is_dir():
+        raise DataError("cannot read the file: it is a folder", source=source)
     if suffix == ".xlsx":
+        if not path.exists():
+            raise DataError("cannot read the file: No such file or directory", source=source)
         return xlsx_table(path, source)
     try:
         data = path.read_bytes()
@@ -135,8 +174,12 @@ def csv_table(text: str, source: str) -> Table:
     if not text.strip():
         raise DataError("empty file: no header row", source=source)
     records = _csv_records(text, _delimiter(text.split("\n", 1)[0]), source)
+    if "'" in text:  # cells the library's CSV writer neutralised
+        records = [[restore_cell(cell) for cell in record] for record in records]
     header = [nfc(name) for name in records[0]]
     width = len(header)
+    # Unnamed columns at the end of the header (a trailing separator) may be left out.
+    named = max((i + 1 for i, name in enumerate(header) if name), default=0)
     problems: list[InputError] = []
     rows: list[int] = []
     data: list[list[str]] = []
@@ -145,18 +188,9 @@ def csv_table(text: str, source: str) -> Table:
         if len(cells) != width or not any(cells):
             if not any(cell.strip() for cell in cells):
                 continue  # blank lines (often at the end of exported sheets)
-            if len(cells) < width:
-                cells = cells + [""] * (width - len(cells))
-            elif len(cells) > width:
-                if any(cell.strip() for cell in cells[width:]):
-                    problems.append(
-                        InputError(
-                            f"the row has {len(cells)} cells but the header has {width} columns",
-                            source=source,
-                            row=number,
-                        )
-                    )
-                cells = cells[:width]
+            if not named <= len(cells) <= width:
+                problems.append(_width_problem(len(cells), width, source, number))
+            cells = (cells + [""] * width)[:width]
         rows.append(number)
         data.append(cells)
     if not data:
@@ -164,6 +198,16 @@ def csv_table(text: str, source: str) -> Table:
     columns: list[Sequence[object]] = list(zip(*data, strict=True))
     return Table(
         header=header, columns=columns, rows=rows, header_row=1, source=source, problems=problems
+    )
+
+
+def _width_problem(cells: int, width: int, source: str, row: int) -> InputError:
+    """A row that is longer or shorter than the header: never padded or cut silently."""
+    why = ": cells are missing at the end (a cut-off line?)" if cells < width else ""
+    return InputError(
+        f"the row has {cells} cells but the header has {width} columns{why}",
+        source=source,
+        row=row,
     )
 
 
@@ -261,7 +305,10 @@ def xlsx_table(path: Path, source: str) -> Table:
     except Exception as err:  # noqa: BLE001
         raise DataError(f"not a readable Excel file: {err}", source=source) from None
     try:
-        records = [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+        records = [
+            [restore_cell(cell) if isinstance(cell, str) else cell for cell in row]
+            for row in book.worksheets[0].iter_rows(values_only=True)
+        ]
     finally:
         book.close()
     if not records or not any(cell is not None for cell in records[0]):
@@ -305,43 +352,208 @@ def xlsx_table(path: Path, source: str) -> Table:
 # ---------------------------------------------------------------- writing
 
 
-def write_text(path: str | os.PathLike[str], text: str, *, force: bool = False) -> Path:
+def csv_text(header: Sequence[object], rows: Iterable[Sequence[object]]) -> str:
+    r"""CSV text of a header and rows, every text cell safe to open in a spreadsheet.
+
+    ``None`` is an empty cell; a cell a spreadsheet would run as a formula
+    (starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) gets a
+    leading apostrophe, the OWASP rule, which :func:`read_table` removes again.
+
+    >>> csv_text(["name", "score"], [["=HYPERLINK(1)", 45], ["Kỳ Anh", None]])
+    "name,score\n'=HYPERLINK(1),45\nKỳ Anh,\n"
+    """
+    lines = [_csv_line(header), *(_csv_line(row) for row in rows)]
+    return "".join(lines)
+
+
+def _csv_line(cells: Sequence[object]) -> str:
+    # Not csv.writer: with "\n" line ends it leaves a bare "\r" unquoted, which
+    # splits the row for every reader (and a "\r" is how a formula cell may start).
+    if len(cells) == 1 and (cells[0] is None or cells[0] == ""):
+        return '""\n'
+    return ",".join(csv_field(cell) for cell in cells) + "\n"
+
+
+def csv_field(cell: object) -> str:
+    """One CSV cell: ``None`` empty, formulas neutralised, quoted when it must be."""
+    if cell is None:
+        return ""
+    text = neutralise(cell) if isinstance(cell, str) else str(cell)
+    if any(c in text for c in _CSV_SPECIAL):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+_CSV_SPECIAL = frozenset(',"\r\n')
+
+
+def restore_cell(cell: str) -> str:
+    """A cell as it was before :func:`~ntm_core._core.workbook.neutralise`.
+
+    One leading apostrophe is dropped when a formula character or another
+    apostrophe follows it; any other text is left alone.
+
+    >>> restore_cell("'=1+1"), restore_cell("''=1"), restore_cell("'quoted'")
+    ('=1+1', "'=1", "'quoted'")
+    """
+    if cell[:1] == "'" and cell[1:].startswith((*FORMULA_STARTS, "'")):
+        return cell[1:]
+    return cell
+
+
+def check_suffix(path: str | os.PathLike[str], format: str) -> None:
+    """Refuse a file name whose suffix names another format than ``format``.
+
+    ``x.json`` for CSV output is an error; a name without a suffix, with a suffix
+    no format uses (``x.out``), and :data:`STDOUT` are fine.
+
+    Raises:
+        OutputError: If the suffix belongs to other formats only.
+        ValueError: If ``format`` is not one of :data:`FORMATS` (a programming error).
+    """
+    wanted = FORMATS.get(format)
+    if wanted is None:
+        msg = f"unknown output format {format!r}; expected one of {', '.join(FORMATS)}"
+        raise ValueError(msg)
+    name = os.fspath(path)
+    suffix = Path(name).suffix.lower()
+    if name == STDOUT or not suffix or suffix in wanted:
+        return
+    others = sorted(f for f, suffixes in FORMATS.items() if suffix in suffixes)
+    if others:
+        raise OutputError(
+            f"the suffix {suffix!r} is for {' or '.join(others)} files, but the output is "
+            f"{format}; name the file {Path(name).stem}{wanted[0]} or choose another format",
+            path=name,
+        )
+
+
+def write_text(path: str | os.PathLike[str], text: str, *, force: bool = False) -> Path | None:
     """Write ``text`` as UTF-8 to ``path``, whole or not at all; see :func:`write_bytes`."""
+    if os.fspath(path) == STDOUT:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return None
     return write_bytes(path, text.encode("utf-8"), force=force)
 
 
-def write_bytes(path: str | os.PathLike[str], data: bytes, *, force: bool = False) -> Path:
+def write_bytes(path: str | os.PathLike[str], data: bytes, *, force: bool = False) -> Path | None:
     """Write ``data`` to ``path``, whole or not at all.
 
-    The data go to a new temporary file with a unique name in the same folder,
-    which then takes the file's place in one step; on any failure it is removed.
+    The data go to a new temporary file in the same folder (a unique name, so
+    a ``FILE.tmp`` of the user's is never touched), which then takes the
+    file's place in one step; on any failure the temporary file is removed and
+    nothing else has changed. :data:`STDOUT` (``"-"``) writes to standard output.
+
+    * An existing file is replaced only with ``force``.
+    * A symbolic link is refused without ``force``; with ``force`` the file it
+      points to is replaced and the link kept (as the shell's ``>`` does), so a
+      link into a shared folder keeps working.
+    * A directory, or a path whose folder does not exist, is always an error.
+
+    Returns:
+        The path written, or ``None`` for standard output.
 
     Raises:
-        OutputError: ``path`` exists and ``force`` is false, is a directory, its
-            folder does not exist, or the system refuses the write.
+        OutputError: For each case above, and when the system refuses the write
+            (no permission, a full disk), naming the file.
     """
-    name = os.fspath(path)
+    if os.fspath(path) == STDOUT:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return None
+    with open_output(path, force=force, binary=True) as file:
+        file.write(data)
+    return Path(os.fspath(path))
+
+
+def _writable_target(name: str, *, force: bool) -> Path:
+    """The file to write for ``name``, after the checks of :func:`write_bytes`."""
     target = Path(name)
+    if target.is_symlink():
+        if not force:
+            raise OutputError(
+                f"is a symbolic link (to {str(target.readlink())!r}); pass --force "
+                "(force=True) to replace the file it points to",
+                path=name,
+            )
+        target = Path(os.path.realpath(target))
     if target.is_dir():
         raise OutputError("is a directory; name a file to write", path=name)
-    if not target.parent.is_dir():
-        raise OutputError(f"the folder {str(target.parent)!r} does not exist", path=name)
-    if (target.exists() or target.is_symlink()) and not force:
+    folder = target.parent
+    if not folder.is_dir():
+        raise OutputError(f"the folder {str(folder)!r} does not exist", path=name)
+    if target.exists() and not force:
         raise OutputError("the file exists; pass --force (force=True) to replace it", path=name)
+    return target
+
+
+@contextlib.contextmanager
+def open_output(
+    path: str | os.PathLike[str], *, force: bool = False, binary: bool = False
+) -> Iterator[Any]:
+    """A stream whose content replaces ``path`` whole, or not at all, when the block ends.
+
+    For output too large to hold as one string (``ntm assess`` of a national file):
+    it is written chunk by chunk to the temporary file of :func:`write_bytes`, with
+    the same checks and the same guarantees. Text streams are UTF-8.
+
+    Raises:
+        OutputError: As :func:`write_bytes`.
+    """
+    name = os.fspath(path)
+    target = _writable_target(name, force=force)
     try:
-        handle, temporary = tempfile.mkstemp(
+        handle, temporary_name = tempfile.mkstemp(
             dir=target.parent, prefix=f".{target.name}.", suffix=".part"
         )
     except OSError as err:
         raise OutputError(f"cannot write here: {err.strerror}", path=name) from None
+    temporary = Path(temporary_name)
     try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        Path(temporary).replace(target)
+        mode = "wb" if binary else "w"
+        encoding = None if binary else "utf-8"
+        with os.fdopen(handle, mode, encoding=encoding, newline=None if binary else "") as file:
+            yield file
+            file.flush()
+            os.fsync(file.fileno())
+        temporary.chmod(_mode(target))
+        if force:
+            temporary.replace(target)
+        else:
+            _link_new(temporary, target, name)
     except BaseException as err:
         with contextlib.suppress(OSError):
-            Path(temporary).unlink()
-        if isinstance(err, OSError):
+            temporary.unlink()
+        if isinstance(err, OSError) and not isinstance(err, OutputError):
             raise OutputError(f"cannot write the file: {err.strerror or err}", path=name) from None
         raise
-    return target
+
+
+def _link_new(temporary: Path, target: Path, name: str) -> None:
+    """Put ``temporary`` at ``target`` only if no file is there, even one created a moment ago."""
+    try:
+        target.hardlink_to(temporary)
+    except FileExistsError:
+        raise OutputError(
+            "the file exists; pass --force (force=True) to replace it", path=name
+        ) from None
+    except OSError as err:
+        if err.errno not in {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV}:
+            raise
+        # A file system without hard links: a rename, after the check made above.
+        temporary.replace(target)
+    else:
+        with contextlib.suppress(OSError):  # the file is written; a stray name is harmless
+            temporary.unlink()
+
+
+def _mode(target: Path) -> int:
+    """The permissions of the file replaced, else those a new file gets (mkstemp's are 0600)."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        mask = os.umask(0o022)
+        os.umask(mask)
+        return 0o666 & ~mask

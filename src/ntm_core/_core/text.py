@@ -13,7 +13,9 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import TypeVar
 
-__all__ = ["fold", "nfc", "optional_nfc", "parse_member"]
+from ntm_core.exceptions import InputError
+
+__all__ = ["fold", "nfc", "optional_nfc", "parse_member", "require_text"]
 
 E = TypeVar("E", bound=enum.Enum)
 
@@ -58,13 +60,10 @@ def parse_member(
     (``"nhóm 3"`` → ``"3"``).
 
     Raises:
-        ValueError: If ``text`` is not text, or names no member; the message
-            lists the choices.
+        InputError: (a :class:`ValueError`) If ``text`` is not text, or names
+            no member; the message names ``what`` and lists the choices.
     """
-    if not isinstance(text, str):
-        msg = f"{what}: expected text naming one of {_choices(cls)}, got {text!r}"
-        raise ValueError(msg)
-    folded = fold(text)
+    folded = fold(require_text(text, what, _choices(cls)))
     for prefix in prefixes:
         if folded.startswith(prefix):
             folded = folded.removeprefix(prefix)
@@ -77,8 +76,23 @@ def parse_member(
             return member
     if aliases and folded in aliases:
         return aliases[folded]
-    msg = f"unknown {what} {text!r}; expected one of {_choices(cls)}"
-    raise ValueError(msg)
+    raise InputError(f"unknown {what} {text!r}; expected one of {_choices(cls)}", value=text)
+
+
+def require_text(value: object, what: str, choices: str) -> str:
+    """``value`` if it is text; else the library's error naming ``what`` and the choices.
+
+    ``Region.from_text(None)`` must say what was expected, not fail inside with an
+    :class:`AttributeError`.
+
+    Raises:
+        InputError: If ``value`` is not a ``str``.
+    """
+    if not isinstance(value, str):
+        raise InputError(
+            f"{what}: expected text naming one of {choices}, got {value!r}", value=value
+        )
+    return value
 
 
 def _choices(cls: type[enum.Enum]) -> str:

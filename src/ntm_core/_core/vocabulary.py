@@ -12,8 +12,10 @@ import enum
 from collections.abc import Iterable, Mapping
 
 import attrs
+import numpy as np
 
 from ntm_core._core.text import nfc, optional_nfc, parse_member
+from ntm_core.exceptions import InputError
 
 __all__ = [
     "Citation",
@@ -106,11 +108,22 @@ class Outcome(enum.Enum):
         return cls.NOT_APPLICABLE
 
     @classmethod
-    def from_bool(cls, value: bool | None) -> Outcome:  # noqa: FBT001 - a converter, not an option
-        """``True`` → MET, ``False`` → NOT_MET, ``None`` → UNKNOWN."""
+    def from_bool(cls, value: object) -> Outcome:
+        """``True`` → MET, ``False`` → NOT_MET, ``None`` → UNKNOWN.
+
+        Only real booleans (Python's or numpy's) are answers: ``"no"`` and
+        ``float("nan")`` are truthy, and reading them as MET would let missing
+        data pass.
+
+        Raises:
+            InputError: For anything else, naming the argument.
+        """
         if value is None:
             return cls.UNKNOWN
-        return cls.MET if value else cls.NOT_MET
+        if isinstance(value, bool | np.bool_):
+            return cls.MET if value else cls.NOT_MET
+        msg = f"Outcome.from_bool: expected True, False or None, got {value!r}"
+        raise InputError(msg, column="value", value=value)
 
 
 _NEGATION = {

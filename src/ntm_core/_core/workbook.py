@@ -22,9 +22,11 @@ import attrs
 
 from ntm_core._core.optional import require
 
-__all__ = ["Sheet", "neutralise", "workbook_bytes"]
+__all__ = ["FORMULA_STARTS", "Sheet", "neutralise", "workbook_bytes"]
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet cell starts with when it is (or may run) a formula."""
+_ESCAPED = (*FORMULA_STARTS, "'")
 _TITLE_LIMIT = 31  # Excel's limit on a sheet name
 _BAD_TITLE_CHARACTERS = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
 
@@ -32,10 +34,15 @@ _BAD_TITLE_CHARACTERS = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
 def neutralise(text: str) -> str:
     """Text a spreadsheet will show, never run: ``'=HYPERLINK(…)`` for ``=HYPERLINK(…)``.
 
-    >>> neutralise("=1+1"), neutralise("Kỳ Anh")
-    ("'=1+1", 'Kỳ Anh')
+    Text that already starts with an apostrophe gets one more, so that the
+    readers, which drop one leading apostrophe before a formula character or
+    another apostrophe (:func:`~ntm_core._core.tables.restore_cell`), give back
+    exactly what was written.
+
+    >>> neutralise("=1+1"), neutralise("Kỳ Anh"), neutralise("'=1")
+    ("'=1+1", 'Kỳ Anh', "''=1")
     """
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+    return "'" + text if text.startswith(_ESCAPED) else text
 
 
 def _header(value: Iterable[object]) -> tuple[str, ...]:

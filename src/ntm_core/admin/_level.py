@@ -8,8 +8,9 @@ from __future__ import annotations
 import enum
 import functools
 
-from ntm_core._core.text import fold
+from ntm_core._core.text import fold, require_text
 from ntm_core._core.vocabulary import RuleLevel
+from ntm_core.exceptions import InputError
 
 __all__ = ["AdminLevel"]
 
@@ -78,14 +79,14 @@ class AdminLevel(enum.Enum):
         """Parse an English level name or a Vietnamese unit type (``"huyện"``, ``"phường"``).
 
         Raises:
-            ValueError: If the text names no level.
+            InputError: (a :class:`ValueError`) If ``text`` is not text or names no level.
         """
-        level = _level_from_text(text)
+        choices = ", ".join(m.value for m in cls)
+        level = _level_from_text(require_text(text, "administrative level", choices))
         if level is not None:
             return level
-        choices = ", ".join(m.value for m in cls)
         msg = f"unknown administrative level {text!r}; expected one of {choices}"
-        raise ValueError(msg)
+        raise InputError(msg, value=text)
 
 
 @functools.lru_cache(maxsize=512)

@@ -16,6 +16,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from typing import TextIO
 
+from ntm_core._core.tables import check_suffix
 from ntm_core._version import __version__
 from ntm_core.cli import (
     _assess,
@@ -144,9 +145,12 @@ def _run(handler: Handler, args: argparse.Namespace, stream: TextIO) -> int:
         code = handler(args, stream)
         stream.flush()
         return code
+    form = getattr(args, "format", None)
+    if form is not None:
+        check_suffix(path, form)  # -o x.json with --format csv is refused before any work
     buffer = io.StringIO()
     code = handler(args, buffer)
-    write_text(path, buffer.getvalue())
+    write_text(path, buffer.getvalue(), force=getattr(args, "force", False))
     return code
 
 

@@ -8,6 +8,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from ntm_core._core.tables import check_suffix
 from ntm_core._core.vocabulary import RuleLevel
 from ntm_core.cli._common import (
     EXIT_OK,
@@ -80,6 +81,8 @@ def _cmd_assess(args: argparse.Namespace, out: TextIO) -> int:
     from ntm_core.engine import assess
 
     target = output_path(args)
+    if target is not None:
+        check_suffix(target, args.format)  # -o x.json with --format csv is refused at once
     if args.format == "xlsx" and target is None:
         msg = "argument --format: xlsx needs --output FILE (a workbook is not text)"
         raise UsageError(msg)
@@ -91,7 +94,9 @@ def _cmd_assess(args: argparse.Namespace, out: TextIO) -> int:
         print(f"wrote {len(result)} units to {target}", file=out)
         return EXIT_OK
     with ExitStack() as stack:
-        stream = out if target is None else stack.enter_context(output_stream(target))
+        stream = (
+            out if target is None else stack.enter_context(output_stream(target, force=args.force))
+        )
         if args.format == "json":
             result.write_json(stream)  # a chunk of units per write, never the whole text
         elif args.format == "csv":

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from ntm_core._core import tables
 from ntm_core._core.vocabulary import Region, RuleLevel
 
 if TYPE_CHECKING:
@@ -178,25 +177,16 @@ def output_path(args: argparse.Namespace) -> Path | None:
 
 
 @contextmanager
-def output_stream(path: Path) -> Iterator[TextIO]:
-    """A text stream whose content replaces ``path`` whole, or not at all.
+def output_stream(path: Path, *, force: bool = False) -> Iterator[TextIO]:
+    """A text stream whose content replaces ``path`` whole, or not at all (the one writer)."""
+    with tables.open_output(path, force=force) as stream:
+        yield stream
 
-    It writes to a unique temporary file beside ``path``, renamed over it when
-    the ``with`` block ends; on any failure the temporary file is removed and
-    ``path`` is left as it was. (To be replaced by the one atomic writer of
-    ``ntm_core._core`` when it lands.)
+
+def write_text(path: Path, text: str, *, force: bool = False) -> None:
+    """Write ``text`` through the one file writer (:func:`ntm_core._core.tables.write_text`).
+
+    Whole or not at all, an existing file or link only with ``force``, nothing left
+    behind on failure.
     """
-    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            yield stream
-        Path(name).replace(path)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
-
-
-def write_text(path: Path, text: str) -> None:
-    """Write ``text`` whole or not at all (see :func:`output_stream`)."""
-    with output_stream(path) as stream:
-        stream.write(text)
+    tables.write_text(path, text, force=force)

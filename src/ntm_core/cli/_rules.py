@@ -119,7 +119,7 @@ def _cmd_rules_template(args: argparse.Namespace, out: TextIO) -> int:
     path = output_path(args)  # refuses an existing file without --force, before any work
     book = rulebook(args)
     edition = book.get(args.spec)
-    text = write_template(edition, path, region=args.region)
+    text = write_template(edition, path, region=args.region, force=args.force)
     if path is None:
         out.write(text)
     else:

@@ -8,10 +8,8 @@ notebook shows :func:`html`, an analyst gets :func:`frame`, an official gets
 
 from __future__ import annotations
 
-import csv
 import html as html_module
 import io
-import re
 from collections.abc import Sequence
 from json.encoder import encode_basestring
 from typing import TYPE_CHECKING, Any, TextIO, TypedDict
@@ -19,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TextIO, TypedDict
 import numpy as np
 import numpy.typing as npt
 
+from ntm_core._core import tables
 from ntm_core._core.display import Lang, check_lang, html_table, short_repr
 from ntm_core._core.optional import require
 from ntm_core._core.vocabulary import Outcome, Tier
@@ -312,16 +311,7 @@ class _Columns:
         return "".join(line + "\n" for line in map(",".join, zip(*columns, strict=True)))
 
 
-_CSV_SPECIAL = re.compile(r'[,"\r\n]')
-
-
-def _csv_field(text: str) -> str:
-    """``text`` as the csv module writes it (quoted when it must be, which it decides)."""
-    if _CSV_SPECIAL.search(text) is None:
-        return text
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow([text])
-    return buffer.getvalue()[:-1]
+_csv_field = tables.csv_field  # the one CSV cell writer: quoted as needed, formulas neutralised
 
 
 def _json_list(items: list[str]) -> str:

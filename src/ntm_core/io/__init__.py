@@ -36,7 +36,7 @@ True
 
 from ntm_core._core import publish
 from ntm_core.io._frames import observations_from_frame
-from ntm_core.io._observations_io import observations_from_records, read_observations, read_units
+from ntm_core.io._read import observations_from_records, read_observations, read_units
 
 __all__ = [
     "observations_from_frame",

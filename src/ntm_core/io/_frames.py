@@ -29,20 +29,16 @@ from ntm_core._core.tables import Table
 from ntm_core.engine._catalog import IndicatorCatalog
 from ntm_core.engine._observations import ATTRIBUTES, SCALED_LIMIT, Column, Observations
 from ntm_core.exceptions import DataError, InputError, InputErrors
-from ntm_core.io._observations_io import (
-    _HEADER_UNIT,
-    _ID_ALIASES,
-    _Builder,
-    _CellError,
-    _column,
-    _ColumnReader,
-    _detect_decimal_comma,
-    _resolve,
-    _text,
-    _units_table,
-    _unknown_indicator,
-    _year,
+from ntm_core.io._builder import (
+    HEADER_UNIT,
+    ID_ALIASES,
+    TableBuilder,
+    resolve_indicator,
+    unknown_indicator,
 )
+from ntm_core.io._cells import CellError, detect_decimal_comma, text_value, year_value
+from ntm_core.io._columns import ColumnReader, exact_column
+from ntm_core.io._read import units_table
 from ntm_core.rules._model import Indicator, IndicatorKind
 
 __all__ = ["is_frame", "observations_from_frame"]
@@ -217,7 +213,7 @@ class _NumberColumn:
     """Turns one numeric frame column into a :class:`Column`, checking every value."""
 
     def __init__(
-        self, reader: _ColumnReader, factor: tuple[int, int], problems: list[InputError]
+        self, reader: ColumnReader, factor: tuple[int, int], problems: list[InputError]
     ) -> None:
         self.reader = reader
         self.factor = factor
@@ -284,7 +280,7 @@ class _NumberColumn:
         ]
         num, den, present, problems = reader.read(converted, rows, default=self.factor)
         self.problems.extend(problems)
-        return _column(reader.key, reader.kind, num, den, present)
+        return exact_column(reader.key, reader.kind, num, den, present)
 
 
 def _fraction(pair: tuple[int, int]) -> object:
@@ -295,7 +291,7 @@ def _fraction(pair: tuple[int, int]) -> object:
 
 def _indicator_column(
     cells: _Cells,
-    reader: _ColumnReader,
+    reader: ColumnReader,
     factor: tuple[int, int],
     size: int,
     problems: list[InputError],
@@ -331,7 +327,7 @@ def _indicator_column(
 
 
 def _text_column(
-    cells: _Cells, reader: _ColumnReader, factor: tuple[int, int], problems: list[InputError]
+    cells: _Cells, reader: ColumnReader, factor: tuple[int, int], problems: list[InputError]
 ) -> Column:
     """Each distinct text read once by the file reader, then gathered for every row."""
     assert cells.codes is not None  # noqa: S101
@@ -350,7 +346,7 @@ def _text_column(
                                   present=np.zeros(size, dtype=bool))  # fmt: skip
     take = np.where(cells.codes >= 0, cells.codes, 0)
     seen = (cells.codes >= 0) & present[take]
-    return _column(reader.key, reader.kind, num[take], den[take], seen)
+    return exact_column(reader.key, reader.kind, num[take], den[take], seen)
 
 
 # ---------------------------------------------------------------- the builder
@@ -371,8 +367,8 @@ def _ids(  # noqa: PLR0912, PLR0917 - one branch per dtype of each identifier
         codes = []
         for cell in code.objects(size):
             try:
-                text = _text(cell)
-            except _CellError:
+                text = text_value(cell)
+            except CellError:
                 text = None
             codes.append(text or "")
     if code.missing is not None if code.kind == "int" else "" in codes:
@@ -396,8 +392,8 @@ def _ids(  # noqa: PLR0912, PLR0917 - one branch per dtype of each identifier
             key = (type(cell), cell)
             if key not in memo:
                 try:
-                    memo[key] = _year(cell)
-                except _CellError:
+                    memo[key] = year_value(cell)
+                except CellError:
                     memo[key] = None
             year = memo[key]
             if year is None:
@@ -486,7 +482,7 @@ def observations_from_frame(
     """
     header, columns, size = _frame_columns(frame)
     folded = [name.casefold() for name in header]
-    roles = [_ID_ALIASES.get(name) for name in folded]
+    roles = [ID_ALIASES.get(name) for name in folded]
     if all(name in folded for name in _LONG) or "unit_code" not in roles or "period" not in roles:
         # The long layout (and any error about the layout) goes through the table reader.
         table = Table(
@@ -496,13 +492,13 @@ def observations_from_frame(
             header_row=None,
             source=source,
         )
-        return _Builder(
-            table, catalog=catalog, decimal_comma=decimal_comma, units=_units_table(units)
+        return TableBuilder(
+            table, catalog=catalog, decimal_comma=decimal_comma, units=units_table(units)
         ).build()
     return _wide(header, folded, columns, size, catalog, source, units, decimal_comma)
 
 
-def _wide(  # noqa: PLR0912, PLR0915, PLR0917 - one branch per column role, as _Builder._wide
+def _wide(  # noqa: PLR0912, PLR0915, PLR0917 - one branch per column role, as TableBuilder._wide
     header: list[str],
     folded: list[str],
     columns: list[_Cells],
@@ -518,16 +514,16 @@ def _wide(  # noqa: PLR0912, PLR0915, PLR0917 - one branch per column role, as _
     indicators: list[tuple[int, Indicator, str]] = []
     seen: dict[str, str] = {}
     for index, (name, fold) in enumerate(zip(header, folded, strict=True)):
-        role = _ID_ALIASES.get(fold) or (fold if fold in ATTRIBUTES else None)
+        role = ID_ALIASES.get(fold) or (fold if fold in ATTRIBUTES else None)
         bare, unit = name, ""
         indicator = None
         if role is None:
-            match = _HEADER_UNIT.match(name)
+            match = HEADER_UNIT.match(name)
             if match is not None:
                 bare, unit = match.group("name").strip(), match.group("unit").strip()
-            indicator = _resolve(catalog, bare)
+            indicator = resolve_indicator(catalog, bare)
             if indicator is None:
-                problems.append(_unknown_indicator(bare, catalog, source=source, row=None,
+                problems.append(unknown_indicator(bare, catalog, source=source, row=None,
                                                    column=name))  # fmt: skip
                 continue
             role = indicator.key
@@ -551,17 +547,17 @@ def _wide(  # noqa: PLR0912, PLR0915, PLR0917 - one branch per column role, as _
 
     comma = decimal_comma
     if comma is None:
-        comma = _detect_decimal_comma(
+        comma = detect_decimal_comma(
             columns[i].uniques
             for i, indicator, _ in indicators
             if columns[i].kind == "text" and indicator.kind is not IndicatorKind.BOOLEAN
         )
     out: dict[str, Column] = {}
     for index, indicator, unit in indicators:
-        reader = _ColumnReader(indicator, column=header[index], source=source, decimal_comma=comma)
+        reader = ColumnReader(indicator, column=header[index], source=source, decimal_comma=comma)
         try:
             factor = reader.factor(unit)
-        except _CellError as err:
+        except CellError as err:
             message = f"expected {err.expected}, got {unit!r}" + (
                 f" ({err.reason})" if err.reason else ""
             )
@@ -575,8 +571,8 @@ def _wide(  # noqa: PLR0912, PLR0915, PLR0917 - one branch per column role, as _
         values: list[str | None] = []
         for row, cell in enumerate(cells.objects(size)):
             try:
-                values.append(_text(cell))
-            except _CellError:
+                values.append(text_value(cell))
+            except CellError:
                 message = f"expected text, got {cell!r}"
                 problems.append(InputError(message, source=source, row=row + 1,
                                            column=header[index], value=cell))  # fmt: skip
@@ -589,7 +585,7 @@ def _wide(  # noqa: PLR0912, PLR0915, PLR0917 - one branch per column role, as _
         raise InputErrors(
             f"{where}{count} problem{'s' if count != 1 else ''} in the observations", problems
         )
-    table = _units_table(units)
+    table = units_table(units)
     filled: dict[str, list[str | None]] = {}
     for name in ATTRIBUTES:
         if name not in given and not table:

@@ -287,7 +287,7 @@ class OcopBatch:
         targets: object = None,
         lang: Lang = "en",
         force: bool = False,
-    ) -> Path:
+    ) -> Path | None:
         """Write the ratings as an Excel workbook: products, and with ``on`` the portfolio.
 
         With ``on``, sheets of the portfolio on that date follow (summary, by

@@ -10,7 +10,6 @@ import difflib
 import io
 import json
 import os
-import tempfile
 import unicodedata
 from collections.abc import Iterable
 from decimal import Decimal
@@ -18,6 +17,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from ntm_core._core.numbers import decimal_text
+from ntm_core._core.tables import csv_text, restore_cell, write_text
 from ntm_core._core.tables import decode as _decode
 from ntm_core._core.tables import load_json as _load_json
 from ntm_core.exceptions import DataError, InputError, InputErrors
@@ -107,7 +107,7 @@ def _csv_records(text: str, source: str) -> list[tuple[int, dict[str, object], l
                     row=line,
                 )
             )
-        cells = record + [""] * (len(header) - len(record))
+        cells = [restore_cell(cell) for cell in record] + [""] * (len(header) - len(record))
         out.append((line, dict(zip(header, cells, strict=False)), problems))
     return out
 
@@ -245,6 +245,7 @@ def write_products(
     path: str | os.PathLike[str],
     *,
     comment: str | None = None,
+    force: bool = False,
 ) -> Path:
     """Write products to a CSV or JSON file (chosen by the suffix), losslessly.
 
@@ -257,9 +258,13 @@ def write_products(
         path: The file to write (``.csv`` or ``.json``).
         comment: Text for ``#`` lines above the CSV header, or the ``comment``
             key of the JSON document.
+        force: Replace an existing file (else :class:`~ntm_core.exceptions.OutputError`).
 
     Returns:
         The path written.
+
+    Raises:
+        OutputError: If the file exists and ``force`` is not given, or cannot be written.
 
     .. versionadded:: 0.1.0
     """
@@ -273,26 +278,8 @@ def write_products(
         document["products"] = [_json_product(p) for p in items]
         text = json.dumps(document, ensure_ascii=False, indent=1, cls=_Encoder) + "\n"
     else:
-        buffer = io.StringIO()
-        for line in (comment or "").splitlines():
-            buffer.write(f"# {line}".rstrip() + "\n")
-        writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(p.to_row() for p in items)
-        text = buffer.getvalue()
-    _write_atomically(file, text)
+        lines = "".join(f"# {line}".rstrip() + "\n" for line in (comment or "").splitlines())
+        rows = ([p.to_row()[c] for c in COLUMNS] for p in items)
+        text = lines + csv_text(COLUMNS, rows)
+    write_text(file, text, force=force)
     return file
-
-
-def _write_atomically(file: Path, text: str) -> None:
-    """Write ``text`` to a temporary file beside ``file``, then rename it over ``file``."""
-    with tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", newline="", dir=file.parent, prefix=f".{file.name}.", delete=False
-    ) as handle:
-        handle.write(text)
-        temporary = Path(handle.name)
-    try:
-        temporary.replace(file)
-    except OSError:  # pragma: no cover - e.g. a directory in the way
-        temporary.unlink(missing_ok=True)
-        raise

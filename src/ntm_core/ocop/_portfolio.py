@@ -226,7 +226,7 @@ class Portfolio:
 
     def to_excel(
         self, path: str | os.PathLike[str], *, lang: Lang = "en", force: bool = False
-    ) -> Path:
+    ) -> Path | None:
         """Write the counts as an Excel workbook: summary, stars, groups, units, years.
 
         Raises:

@@ -10,12 +10,12 @@ import difflib
 import enum
 import unicodedata
 from collections.abc import Callable, Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from fractions import Fraction
 
 import attrs
 
-from ntm_core._core.numbers import decimal_text
+from ntm_core._core.numbers import NumberError, decimal_text, exact, parse_number
 from ntm_core._core.text import parse_member
 from ntm_core.exceptions import InputError
 
@@ -176,10 +176,13 @@ def _exact(value: object) -> Fraction:
     if isinstance(value, Fraction):
         return value
     if isinstance(value, int | Decimal):
-        if isinstance(value, Decimal) and not value.is_finite():
-            msg = f"expected a finite number, got {value!r}"
-            raise ValueError(msg)
-        return Fraction(value)
+        try:
+            number = exact(value)  # bounded: Decimal("1e999999999") would take minutes
+        except NumberError as err:
+            msg = f"expected a finite number within bounds, got {value!r} ({err.reason})"
+            raise ValueError(msg) from None
+        if number is not None:
+            return number
     msg = f"expected an exact number (int, Decimal or Fraction), got {value!r}"
     raise TypeError(msg)
 
@@ -213,27 +216,22 @@ def parse_score(value: object) -> Fraction:
         raise ValueError(msg)
     if isinstance(value, Fraction | int | Decimal):
         return _exact(value)
-    if isinstance(value, float):
-        # JSON read without Decimal, or a spreadsheet: the shortest repr is what was typed.
-        return Fraction(Decimal(repr(value)))
-    text = str(value).strip().replace(" ", "")
-    if "/" in text:
-        top, _, bottom = text.partition("/")
-        if top.lstrip("+-").isdigit() and bottom.isdigit() and int(bottom) != 0:
-            return Fraction(int(top), int(bottom))
-        msg = "expected a number"
-        raise ValueError(msg)
-    if text.count(",") == 1 and "." not in text:
-        text = text.replace(",", ".")  # a decimal comma: scores never need thousands separators
     try:
-        number = Decimal(text)
-    except InvalidOperation:
-        msg = "expected a number"
+        if isinstance(value, float):
+            # JSON read without Decimal, or a spreadsheet: the shortest repr is what was typed.
+            number = exact(value)
+        else:
+            text = str(value)
+            # A decimal comma: scores never need thousands separators.
+            comma = text.count(",") == 1 and "." not in text
+            number = parse_number(text, decimal_comma=comma, grouping=False)
+    except NumberError as err:
+        msg = f"expected a number ({err.reason})"
         raise ValueError(msg) from None
-    if not number.is_finite():
-        msg = "expected a finite number"
+    if number is None:
+        msg = "expected a number"
         raise ValueError(msg)
-    return Fraction(number)
+    return number
 
 
 def parse_date(value: object) -> dt.date:

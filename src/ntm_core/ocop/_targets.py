@@ -305,7 +305,7 @@ class OcopProgress:
 
     def to_excel(
         self, path: str | os.PathLike[str], *, lang: Lang = "en", force: bool = False
-    ) -> Path:
+    ) -> Path | None:
         """Write the progress as an Excel workbook of one sheet, one row per target.
 
         Raises:

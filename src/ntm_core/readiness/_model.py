@@ -379,7 +379,7 @@ class ProvinceReadiness:
         lang: Lang = "en",
         force: bool = False,
         year: YearResults | None = None,
-    ) -> Path:
+    ) -> Path | None:
         """Write the report as an Excel workbook, one sheet per section.
 
         The sheets: conditions, communes by district, units by level, closest

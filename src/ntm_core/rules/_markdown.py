@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
+from ntm_core._core.display import markdown_cell as _cell
 from ntm_core._core.vocabulary import Provenance
 from ntm_core.rules._model import Indicator, RuleSet, Threshold
 
 __all__ = ["ruleset_markdown"]
-
-
-def _cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
 
 
 def _value(threshold: Threshold, indicator: Indicator) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from ntm_core._core.numbers import json_exact
 from ntm_core._core.vocabulary import Citation, CommuneGroup, Provenance, Region, RuleLevel, Tier
 from ntm_core.rules import _views
 from ntm_core.rules._conditions import AllOf, Check, Condition
@@ -738,18 +739,13 @@ class RuleSet:
         return attrs.evolve(self, criteria=criteria)
 
 
-def _json_number(value: Fraction | bool | None) -> int | float | bool | None:  # noqa: FBT001 - a converter
-    """A threshold value for JSON: an int when whole, else the nearest float."""
-    if value is None or isinstance(value, bool):
-        return value
-    if value.denominator == 1:
-        return value.numerator
-    return value.numerator / value.denominator
-
-
 def threshold_to_dict(threshold: Threshold) -> dict[str, object]:
-    """A threshold as the ``rules show --format json`` contract spells it."""
-    out: dict[str, object] = {"value": _json_number(threshold.value)}
+    """A threshold as the ``rules show --format json`` contract spells it.
+
+    The value is exact text (``"45"``, ``"91/2"``), ``true`` for a yes/no
+    threshold, or ``null`` when not yet known, as in assessment JSON.
+    """
+    out: dict[str, object] = {"value": json_exact(threshold.value)}
     out.update(threshold.selectors())
     out["citation"] = threshold.citation.to_dict()
     out["provenance"] = threshold.provenance.value
@@ -820,9 +816,11 @@ def _ocop_to_dict(scheme: OcopScheme) -> dict[str, object]:
         | {"citation": p.citation.to_dict(), "provenance": p.provenance.value}
         for p in scheme.parts
     ]
-    stars = [
-        {"stars": s.stars, "min_score": _json_number(s.min_score), "certified": s.certified}
-        | {
+    stars: list[dict[str, object]] = [
+        {
+            "stars": s.stars,
+            "min_score": json_exact(s.min_score),
+            "certified": s.certified,
             "certifier": s.certifier,
             "citation": s.citation.to_dict(),
             "provenance": s.provenance.value,

@@ -20,6 +20,7 @@ from ntm_core.exceptions import InputErrors, RuleDefinitionError, RuleNotInForce
 from ntm_core.rules import _views
 from ntm_core.rules._loader import Raw, merge_overlay, parse_rule_data, read_rule_file
 from ntm_core.rules._model import RuleSet, Selection, Threshold, ThresholdOverride
+from ntm_core.rules._sheets import read_threshold_sheet
 
 __all__ = ["DATA_DIR", "Rulebook"]
 
@@ -156,8 +157,6 @@ class Rulebook:
                 row and column, for every problem of every row.
             DataError: If the sheet cannot be read, or changes nothing.
         """
-        from ntm_core.rules._sheets import read_threshold_sheet
-
         read = read_threshold_sheet(sheet, self, name=name)
         label = name if name is not None else str(sheet)
         editions = dict(self._editions)

@@ -13,18 +13,27 @@ import csv
 import datetime as dt
 import difflib
 import io
+import os
 import re
 import unicodedata
 from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import attrs
 
 from ntm_core._core.numbers import decimal_text, number_text
-from ntm_core._core.tables import decode
+from ntm_core._core.tables import (
+    check_suffix,
+    csv_text,
+    decode,
+    restore_cell,
+    write_bytes,
+    write_text,
+)
 from ntm_core._core.vocabulary import CommuneGroup, Provenance, Region
+from ntm_core._core.workbook import Sheet, workbook_bytes
 from ntm_core.exceptions import DataError, InputError, InputErrors, UnitMismatchError
 from ntm_core.rules._loader import check_threshold
 from ntm_core.rules._model import (
@@ -37,10 +46,20 @@ from ntm_core.rules._model import (
 )
 from ntm_core.units import to_canonical
 
-if TYPE_CHECKING:
-    from ntm_core.rules._rulebook import Rulebook
-
 __all__ = ["SHEET_COLUMNS", "read_threshold_sheet", "template_rows", "write_template"]
+
+
+class Editions(Protocol):
+    """What a sheet needs of a rulebook: the edition a ``KEY@EDITION`` names.
+
+    A protocol rather than :class:`~ntm_core.rules.Rulebook` itself, so this
+    module does not import the rulebook that imports it (no import cycle).
+    """
+
+    def get(self, spec: str) -> RuleSet:
+        """The edition ``spec`` names; :class:`KeyError` if none."""
+        ...
+
 
 SHEET_COLUMNS = (
     "ruleset", "criterion", "indicator", "code", "name_vi", "unit", "comparator",
@@ -151,46 +170,37 @@ def template_rows(edition: RuleSet, *, region: Region | None = None) -> Iterator
 
 
 def write_template(
-    edition: RuleSet, path: Path | str | None, *, region: Region | None = None
+    edition: RuleSet,
+    path: str | os.PathLike[str] | None,
+    *,
+    region: Region | None = None,
+    force: bool = False,
 ) -> str:
     """Write a threshold sheet template as CSV (or XLSX when ``path`` ends in ``.xlsx``).
 
-    With ``path`` ``None`` the CSV text is returned instead of written.
-    Returns the CSV text in every case.
+    With ``path`` ``None`` the CSV text is returned instead of written. An
+    existing file is replaced only with ``force``; the file is written whole or
+    not at all. Cells a spreadsheet would run as a formula (the comparator
+    ``==``) are written with a leading apostrophe, which the reader removes.
+
+    Returns:
+        The CSV text, in every case.
+
+    Raises:
+        OutputError: If the file exists and ``force`` is not given, or cannot be written.
+        MissingDependencyError: For ``.xlsx`` without openpyxl.
     """
-    rows = list(template_rows(edition, region=region))
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=SHEET_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    text = buffer.getvalue()
+    rows = [[row[c] for c in SHEET_COLUMNS] for row in template_rows(edition, region=region)]
+    text = csv_text(SHEET_COLUMNS, rows)
     if path is None:
         return text
-    target = Path(path)
-    if target.suffix.lower() == ".xlsx":
-        _write_xlsx(target, rows)
+    if Path(path).suffix.lower() == ".xlsx":
+        sheet = Sheet(title="thresholds", header=SHEET_COLUMNS, rows=rows)
+        write_bytes(path, workbook_bytes([sheet], feature="an .xlsx template"), force=force)
     else:
-        tmp = target.with_name(target.name + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(target)
+        check_suffix(path, "csv")
+        write_text(path, text, force=force)
     return text
-
-
-def _write_xlsx(target: Path, rows: list[dict[str, str]]) -> None:
-    try:
-        import openpyxl
-    except ImportError:
-        msg = "writing .xlsx needs openpyxl: pip install 'ntm-core[excel]'"
-        raise DataError(msg, source=str(target)) from None
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "thresholds"
-    sheet.append(list(SHEET_COLUMNS))
-    for row in rows:
-        sheet.append([row[c] for c in SHEET_COLUMNS])
-    tmp = target.with_name(target.name + ".tmp.xlsx")
-    book.save(tmp)
-    tmp.replace(target)
 
 
 _FORMULA = "="
@@ -237,8 +247,8 @@ def _read_rows(path: Path) -> tuple[list[str], Rows]:
     start = 1
     try:
         for line in reader:
-            if line:
-                lines.append((start, line))
+            if line:  # cells the library's CSV writer neutralised ('==) read as written
+                lines.append((start, [restore_cell(cell) for cell in line]))
             start = reader.line_num + 1
     except csv.Error as err:
         raise DataError(f"not a CSV file: {err}", source=str(path), row=start) from None
@@ -264,7 +274,10 @@ def _read_xlsx(path: Path) -> tuple[list[str], Rows]:
     except Exception as err:  # noqa: BLE001 - openpyxl raises many types for a bad file
         raise DataError(f"not an Excel workbook: {err}", source=str(path)) from None
     try:
-        values = [[_cell_text(c) for c in row] for row in book.active.iter_rows(values_only=True)]
+        values = [
+            [restore_cell(_cell_text(c)) for c in row]
+            for row in book.active.iter_rows(values_only=True)
+        ]
     finally:
         book.close()
     while values and not any(values[-1]):
@@ -294,7 +307,7 @@ class SheetData:
 
 
 def read_threshold_sheet(  # noqa: PLR0915 - one pass over the rows, each check in turn
-    sheet: Path | str, rulebook: Rulebook, *, name: str | None = None
+    sheet: Path | str, rulebook: Editions, *, name: str | None = None
 ) -> SheetData:
     """Read a filled sheet into overlay data per edition id.
 
@@ -461,7 +474,7 @@ class _SheetRow:
             InputError(message, source=self.source, row=self.number, column=column, value=shown)
         )
 
-    def parse(self, rulebook: Rulebook) -> tuple[RuleSet, str, Indicator, Threshold] | None:
+    def parse(self, rulebook: Editions) -> tuple[RuleSet, str, Indicator, Threshold] | None:
         """``(edition, criterion code, indicator, threshold)``, or ``None`` if the row is bad."""
         spec = self.text("ruleset")
         try:
