@@ -147,3 +147,13 @@ def test_huge_numbers_are_refused_within_a_second():
         with pytest.raises(UnitMismatchError, match=r"out of range|too long|not a number"):
             to_canonical(text, "percent", field="x")
     assert time.perf_counter() - start < 1
+
+
+@pytest.mark.parametrize("text", ["{", "m**2 / (person", "[", "(", "km]", "bananas"])
+def test_a_malformed_unit_is_the_librarys_error(text):
+    """Found by the rule-file fuzz: an unclosed bracket made pint's tokenizer raise TokenError."""
+    from ntm_core.exceptions import InputError
+    from ntm_core.units import parse_unit
+
+    with pytest.raises(InputError, match="not a unit"):
+        parse_unit(text)

@@ -46,7 +46,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from ntm_core._core.numbers import NumberError, exact, parse_number
-from ntm_core.exceptions import UnitMismatchError
+from ntm_core.exceptions import InputError, UnitMismatchError
 
 if TYPE_CHECKING:
     import pint
@@ -115,8 +115,10 @@ def parse_unit(text: str) -> pint.Unit:
     'million_VND / person / year'
 
     Raises:
-        ValueError: If the text is not a unit the registry knows.
+        InputError: If the text is not a unit the registry knows (a :class:`ValueError` too).
     """
+    import tokenize
+
     import pint  # pint takes ~0.3 s to import: load it on first use
 
     ureg = registry()
@@ -125,18 +127,22 @@ def parse_unit(text: str) -> pint.Unit:
         return ureg.dimensionless
     try:
         return ureg.parse_units(normalised)
-    # pint's parser signals some malformed input with AssertionError or TypeError
-    # from deep inside; all of them mean "not a unit" to our caller.
+    # pint's parser signals some malformed input with AssertionError, TypeError or
+    # the tokenizer's TokenError (an unclosed bracket) from deep inside; all of them
+    # mean "not a unit" to our caller.
     except (
         pint.errors.PintError,
+        tokenize.TokenError,
         AssertionError,
         AttributeError,
+        IndexError,
+        KeyError,
         TypeError,
         SyntaxError,
         ValueError,
     ):
         msg = f"{text!r} is not a unit ntm_core knows"
-        raise ValueError(msg) from None
+        raise InputError(msg, column="unit", value=text) from None
 
 
 def _factor(from_unit: pint.Unit, to_unit: pint.Unit) -> Fraction:
