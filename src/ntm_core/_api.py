@@ -273,10 +273,10 @@ def readiness(
     (2024, 2025, True)
 
     Args:
-        data: A :class:`Sample` (its province, tree, rules, recognitions and
+        data: A :class:`~ntm_core.Sample` (its province, tree, rules, recognitions and
             targets are used unless given), or observations of every level
             (communes, districts, towns, the province) — anything
-            :func:`read_observations` reads — with ``province`` and ``tree``.
+            :func:`~ntm_core.read_observations` reads — with ``province`` and ``tree``.
         on: The date whose rules apply.
         target: The year the province targets (e.g. 2025).
         province: The province's code (``"42"`` for Hà Tĩnh).

@@ -109,7 +109,7 @@ class Ladder:
 
         Raises:
             InputError: If ``rulebook``, ``level``, ``on`` or ``scope`` is not what is expected
-                (``level`` may be a :class:`RuleLevel` or its name; ``on`` an ISO date string).
+                (``level`` may be a :class:`~ntm_core.RuleLevel` or its name; ``on`` an ISO date string).
             RuleNotInForceError: If not even the lowest rung has an edition in force.
         """
         _expect(rulebook, Rulebook, "rulebook", "a Rulebook")

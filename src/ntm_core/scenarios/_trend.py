@@ -96,7 +96,7 @@ class Trend:
 
     @property
     def present(self) -> npt.NDArray[np.bool_]:
-        """Per unit and indicator: whether it was ever observed (and so is projected)."""
+        """Whether each unit's indicator was ever observed (and so is projected)."""
         return ~np.isnan(self.anchor)
 
     def bounds(self) -> tuple[FloatArray, FloatArray]:
