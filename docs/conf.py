@@ -43,7 +43,10 @@ nitpick_ignore_regex = [
     ),
     (r"py:.*", r"ntm_core\._.*"),
     (r"py:.*", r"ntm_core(\.\w+)*\._\w+(\.\w+)*"),
-    (r"py:.*", r"'?(IntArray|FloatArray|Raw|Codes|T|Value|Condition|TypeAliasForwardRef|Lang|Masks)'?"),
+    (
+        r"py:.*",
+        r"'?(IntArray|FloatArray|Raw|Codes|T|Value|Condition|TypeAliasForwardRef|Lang|Masks)'?",
+    ),
     (r"py:.*", r"ntm_core\.admin\.T"),
     (r"py:.*", r"(os|pathlib)\..*"),
     (r"py:.*", r"(pd|pandas)\..*"),  # optional extra, not installed for every build

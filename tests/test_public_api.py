@@ -21,6 +21,7 @@ PUBLIC_MODULES = [
     "ntm_core.ocop",
     "ntm_core.readiness",
     "ntm_core.rules",
+    "ntm_core.scenarios",
     "ntm_core.testing",
     "ntm_core.units",
 ]

@@ -15,6 +15,7 @@ from ntm_core._api import (
     assess,
     explain,
     ocop_portfolio,
+    project,
     rate_ocop,
     read_observations,
     sample,
@@ -44,7 +45,7 @@ from ntm_core.admin import (
     load_lineage_csv,
     load_units_csv,
 )
-from ntm_core.datasets import Sample
+from ntm_core.datasets import Sample, export_sample
 from ntm_core.engine import Assessment, BatchResult, Observations
 from ntm_core.exceptions import (
     DataError,
@@ -52,6 +53,7 @@ from ntm_core.exceptions import (
     InputErrors,
     MissingDependencyError,
     NtmCoreError,
+    OutputError,
     RuleDefinitionError,
     RuleNotInForceError,
     UnitMismatchError,
@@ -60,6 +62,7 @@ from ntm_core.exceptions import (
 from ntm_core.ocop import OcopBatch, OcopProduct, Portfolio
 from ntm_core.readiness import ProvinceReadiness
 from ntm_core.rules import Rulebook
+from ntm_core.scenarios import Scenario, compare, plan
 from ntm_core.units import to_canonical
 
 __all__ = [
@@ -83,6 +86,7 @@ __all__ = [
     "OcopBatch",
     "OcopProduct",
     "Outcome",
+    "OutputError",
     "Portfolio",
     "Provenance",
     "ProvinceReadiness",
@@ -92,17 +96,22 @@ __all__ = [
     "RuleNotInForceError",
     "Rulebook",
     "Sample",
+    "Scenario",
     "Tier",
     "UnitMismatchError",
     "UnknownIndicatorError",
     "UnknownUnitError",
     "__version__",
     "assess",
+    "compare",
     "count_reached",
     "explain",
+    "export_sample",
     "load_lineage_csv",
     "load_units_csv",
     "ocop_portfolio",
+    "plan",
+    "project",
     "rate_ocop",
     "read_observations",
     "readiness",

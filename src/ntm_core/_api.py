@@ -34,11 +34,14 @@ from ntm_core.io._frames import is_frame
 from ntm_core.ocop import OcopBatch, OcopProduct, Portfolio, portfolio, rate_many, read_products
 from ntm_core.readiness import PlanTarget, ProvinceReadiness, Recognition, assess_province
 from ntm_core.rules import Rulebook
+from ntm_core.scenarios import Projection
+from ntm_core.scenarios import project as _project
 
 __all__ = [
     "assess",
     "explain",
     "ocop_portfolio",
+    "project",
     "rate_ocop",
     "read_observations",
     "readiness",
@@ -296,24 +299,10 @@ def readiness(
     .. versionadded:: 0.2.0
     """
     day = as_date(on)
+    province, tree, book, area, synthetic = _province_inputs(data, province, tree, rulebook, scope)
     if isinstance(data, Sample):
-        province = province or data.province
-        tree = tree if tree is not None else data.tree
-        book, area = _rules(data, rulebook, scope)
         recognitions = data.recognitions if recognitions is None else recognitions
         targets = data.targets if targets is None else targets
-        synthetic = data.synthetic
-    else:
-        if province is None:
-            raise InputError("readiness: give province= (a GSO code such as '42')")
-        if tree is None:
-            if province != _HA_TINH:
-                msg = "readiness: give tree= (an AdminTree) for a province other than Hà Tĩnh"
-                raise InputError(msg, value=province)
-            tree = ha_tinh_sample().tree
-        book = rulebook or Rulebook.bundled()
-        area = scope or ("ha-tinh" if province == _HA_TINH else "vn")
-        synthetic = False
     return assess_province(
         _observations(data, book),
         tree=tree,
@@ -412,3 +401,71 @@ def callable_readiness_package() -> types.ModuleType:
     package = sys.modules["ntm_core.readiness"]
     package.__class__ = _ReadinessPackage
     return package
+
+
+def _province_inputs(
+    data: object,
+    province: str | None,
+    tree: AdminTree | AdminSnapshot | None,
+    rulebook: Rulebook | None,
+    scope: str | None,
+) -> tuple[str, AdminTree | AdminSnapshot, Rulebook, str, bool]:
+    """Province, tree, rules, scope and the synthetic label: a sample's own unless given."""
+    if isinstance(data, Sample):
+        book, area = _rules(data, rulebook, scope)
+        chosen = tree if tree is not None else data.tree
+        return province or data.province, chosen, book, area, data.synthetic
+    if province is None:
+        raise InputError("give province= (a GSO code such as '42')", column="province")
+    if tree is None:
+        if province != _HA_TINH:
+            msg = "give tree= (an AdminTree) for a province other than Hà Tĩnh"
+            raise InputError(msg, column="tree", value=province)
+        tree = ha_tinh_sample().tree
+    book = rulebook or Rulebook.bundled()
+    return province, tree, book, scope or ("ha-tinh" if province == _HA_TINH else "vn"), False
+
+
+def project(
+    data: object,
+    *,
+    on: dt.date | str,
+    to: int,
+    province: str | None = None,
+    tree: AdminTree | AdminSnapshot | None = None,
+    rulebook: Rulebook | None = None,
+    scope: str | None = None,
+) -> Projection:
+    """Each unit's trend followed year by year to ``to``, decided under each year's rules.
+
+    A trend is not a forecast: see :func:`ntm_core.scenarios.project` for the method.
+
+    >>> import ntm_core as ntm
+    >>> future = ntm.project(ntm.sample(), on="2024-12-31", to=2026)
+    >>> future.synthetic, future.years[0]
+    (True, 2024)
+
+    Args:
+        data: A :class:`~ntm_core.Sample`, or observations of several periods (anything
+            :func:`~ntm_core.read_observations` reads) with ``province`` and ``tree``.
+        on: The date of the base year's rules.
+        to: The last year projected.
+        province: The province's code (a sample's own by default).
+        tree: The administrative tree (a sample's own; for Hà Tĩnh the bundled one).
+        rulebook: The rules (a sample's own, else the bundled rules).
+        scope: Prefer this scope's rule sets.
+
+    .. versionadded:: 0.2.0
+    """
+    day = as_date(on)
+    province, tree, book, area, synthetic = _province_inputs(data, province, tree, rulebook, scope)
+    return _project(
+        _observations(data, book),
+        province=province,
+        on=day,
+        to=to,
+        tree=tree,
+        rulebook=book,
+        scope=area,
+        synthetic=synthetic,
+    )

@@ -108,8 +108,9 @@ class Ladder:
         the national one.
 
         Raises:
-            InputError: If ``rulebook``, ``level``, ``on`` or ``scope`` is not what is expected
-                (``level`` may be a :class:`~ntm_core.RuleLevel` or its name; ``on`` an ISO date string).
+            InputError: If ``rulebook``, ``level``, ``on`` or ``scope`` is not what is
+                expected (``level`` may be a :class:`~ntm_core.RuleLevel` or its name; ``on``
+                an ISO date string).
             RuleNotInForceError: If not even the lowest rung has an edition in force.
         """
         _expect(rulebook, Rulebook, "rulebook", "a Rulebook")
