@@ -155,3 +155,15 @@ def test_markdown_cells_cannot_break_out_of_their_cell(text, cell):
     """Issue 14.4: unit names were written raw into Markdown tables."""
     assert markdown_cell(text) == cell
     assert "\n" not in markdown_cell(text)
+
+
+def test_charts_of_synthetic_data_say_so():
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import ntm_core as ntm
+
+    report = ntm.readiness(ntm.sample(), on="2024-12-31", target=2025)
+    for draw in (report.plot.conditions, report.plot.tiers_by_district, report.plot.criteria):
+        axes = draw(lang="vi")
+        assert "SỐ LIỆU GIẢ LẬP (dữ liệu mẫu)" in [t.get_text() for t in axes.texts]
+        matplotlib.pyplot.close(axes.figure)

@@ -16,17 +16,19 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Sequence
-from typing import Literal, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 from ntm_core._core.vocabulary import Outcome
 from ntm_core.exceptions import InputError
 
 __all__ = [
     "LANGS",
+    "SYNTHETIC_NOTE",
     "Lang",
     "check_lang",
     "details",
     "html_table",
+    "mark_synthetic",
     "markdown_cell",
     "outcome_mark",
     "short_repr",
@@ -174,3 +176,21 @@ def markdown_cell(value: object) -> str:
     for character in _MARKDOWN_SPECIAL:
         text = text.replace(character, "\\" + character)
     return text
+
+
+SYNTHETIC_NOTE = {"en": "SYNTHETIC sample data", "vi": "SỐ LIỆU GIẢ LẬP (dữ liệu mẫu)"}
+
+
+def mark_synthetic(axes: Any, *, lang: Lang = "en") -> None:  # noqa: ANN401 - a matplotlib Axes
+    """Write the synthetic-data label inside a chart, so a copied figure still says it."""
+    axes.text(
+        0.99,
+        0.01,
+        SYNTHETIC_NOTE[check_lang(lang)],
+        transform=axes.transAxes,
+        ha="right",
+        va="bottom",
+        fontsize=8,
+        color="0.25",
+        bbox={"facecolor": "white", "alpha": 0.7, "edgecolor": "none"},
+    )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import TYPE_CHECKING, cast
 
-from ntm_core._core.display import Lang, check_lang
+from ntm_core._core.display import Lang, check_lang, mark_synthetic
 from ntm_core._core.optional import require
 from ntm_core._core.vocabulary import Outcome, Tier
 from ntm_core.readiness._render import focus_rung
@@ -73,6 +73,10 @@ class ReadinessPlots:
     def __init__(self, report: ProvinceReadiness) -> None:
         self._report = report
 
+    def _label(self, axes: Axes, lang: Lang) -> None:
+        if self._report.labels.synthetic:
+            mark_synthetic(axes, lang=lang)
+
     def conditions(self, *, ax: Axes | None = None, lang: Lang = "en") -> Axes:
         """One bar per province condition: achieved as a percent of required (line at 100).
 
@@ -102,6 +106,7 @@ class ReadinessPlots:
             f"{self._report.province.name}: "
             + ("điều kiện của tỉnh" if vi else "province conditions")
         )
+        self._label(axes, lang)
         return axes
 
     def tiers_by_district(self, *, ax: Axes | None = None, lang: Lang = "en") -> Axes:
@@ -137,6 +142,7 @@ class ReadinessPlots:
         axes.legend()
         axes.set_ylabel("Số xã" if lang == "vi" else "Communes")
         axes.tick_params(axis="x", labelrotation=60)
+        self._label(axes, lang)
         return axes
 
     def criteria(
@@ -164,4 +170,5 @@ class ReadinessPlots:
         tier = batch.ladder.tiers[chosen] if batch is not None else Tier.STANDARD
         axes.set_xlabel("Số xã chưa đạt" if lang == "vi" else "Communes not meeting it")
         axes.set_title(tier.label(lang))
+        self._label(axes, lang)
         return axes

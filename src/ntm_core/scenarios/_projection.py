@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ntm_core._core.accessor import Accessor
-from ntm_core._core.display import check_lang, html_table, short_repr
+from ntm_core._core.display import check_lang, html_table, mark_synthetic, short_repr
 from ntm_core._core.optional import require
 from ntm_core._core.vocabulary import Outcome, RuleLevel, Tier
 from ntm_core._core.workbook import Sheet, workbook_bytes
@@ -203,6 +203,8 @@ class _Plots:
         ax.set_title(f"{code} {name}")
         ax.set_xlabel("year")
         ax.legend()
+        if result.synthetic:
+            mark_synthetic(ax)
         return ax
 
     def probability(self, *, ax: Axes | None = None) -> Axes:
@@ -219,6 +221,8 @@ class _Plots:
         ax.set_ylim(0, 1)
         ax.set_ylabel("probability")
         ax.set_title(f"{result.province_name}: task completed by year")
+        if result.synthetic:
+            mark_synthetic(ax)
         return ax
 
 
