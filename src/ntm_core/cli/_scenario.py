@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -18,7 +17,7 @@ from ntm_core.cli._common import (
     rulebook,
     sample_rulebook,
 )
-from ntm_core.exceptions import InputError, RuleNotInForceError
+from ntm_core.exceptions import InputError, InputErrors, RuleNotInForceError
 
 if TYPE_CHECKING:
     from ntm_core.admin import AdminSnapshot
@@ -105,25 +104,46 @@ def load(args: argparse.Namespace) -> Context:
 
 
 def read_codes(path: str) -> list[str]:
-    """Unit codes from a file: a ``unit_code`` or ``code`` column, else one code per line."""
-    text = Path(path).read_text(encoding="utf-8-sig")
-    rows = [r for r in csv.reader(text.splitlines()) if r and any(c.strip() for c in r)]
-    if not rows:
+    """Unit codes from a file: a table with a ``unit_code`` or ``code`` column, else one per line.
+
+    A table is read by the one table reader (CSV, JSON or XLSX; quoted cells,
+    encodings and short rows handled and reported as everywhere else).
+    """
+    from ntm_core._core.tables import decode, read_table
+
+    file = Path(path)
+    try:
+        text = (
+            decode(file.read_bytes(), path) if file.suffix.lower() in {".csv", ".txt", ""} else ""
+        )
+    except OSError as err:
+        raise InputError(f"cannot read the file: {err.strerror}", source=path) from None
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    first = [cell.strip().lower() for cell in lines[0].split(",")] if lines else []
+    if text and not {"unit_code", "code"} & set(first):
+        codes = lines  # a plain list, one code per line
+    else:
+        table = read_table(file, path)
+        if table.problems:
+            raise InputErrors(f"{path}: unit codes that cannot be read", table.problems)
+        header = [name.strip().lower() for name in table.header]
+        column = next((header.index(n) for n in ("unit_code", "code") if n in header), None)
+        if column is None:
+            raise InputError("expected a unit_code (or code) column", source=path, column="units")
+        codes = [str(c).strip() for c in table.columns[column] if c is not None and str(c).strip()]
+    if not codes:
         raise InputError("no unit codes in the file", source=path, column="units")
-    header = [c.strip().lower() for c in rows[0]]
-    column = next((header.index(n) for n in ("unit_code", "code") if n in header), None)
-    if column is None:
-        return [r[0].strip() for r in rows]
-    return [r[column].strip() for r in rows[1:] if len(r) > column and r[column].strip()]
+    return codes
 
 
 def write_rows(rows: list[dict[str, object]], out: TextIO) -> None:
-    """Records as CSV (a header, then one line per record)."""
+    """Records as CSV (a header, then one line per record), by the one CSV writer."""
+    from ntm_core._core.tables import csv_text
+
     if not rows:
         return
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
+    header = list(rows[0])
+    out.write(csv_text(header, ([row.get(name) for name in header] for row in rows)))
 
 
 def _cmd_scenario(args: argparse.Namespace, out: TextIO) -> int:
