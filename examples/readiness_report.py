@@ -2,40 +2,17 @@
 
 The sample has real unit codes and names but SYNTHETIC indicator values, and
 an ILLUSTRATIVE threshold sheet for the thresholds the national rules do not
-know yet. Run: python examples/readiness_report.py
+know yet; the report says so. Run: python examples/readiness_report.py
 """
 
-import datetime as dt
+import ntm_core as ntm
+from ntm_core import Tier
 
-from ntm_core import RuleLevel, Tier
-from ntm_core.datasets import HA_TINH_DIR, ha_tinh_tree
-from ntm_core.engine import IndicatorCatalog, Ladder
-from ntm_core.io import read_observations
-from ntm_core.readiness import assess_province, read_targets
-from ntm_core.rules import Rulebook
+sample = ntm.sample()
+report = ntm.readiness(sample, on="2024-12-31", target=2025)
 
-ON = dt.date(2024, 12, 31)
-
-book = Rulebook.bundled().with_thresholds(HA_TINH_DIR / "sample-thresholds.csv")
-editions = [
-    edition
-    for level in (RuleLevel.COMMUNE, RuleLevel.DISTRICT, RuleLevel.TOWN, RuleLevel.PROVINCE)
-    for edition in Ladder.for_level(book, level=level, on=ON, scope="ha-tinh").rungs
-]
-observations = read_observations(
-    HA_TINH_DIR / "sample-observations.csv", catalog=IndicatorCatalog.from_editions(editions)
-)
-report = assess_province(
-    observations,
-    tree=ha_tinh_tree().as_of(ON),
-    province="42",
-    on=ON,
-    target_year=2025,
-    rulebook=book,
-    scope="ha-tinh",
-    targets=read_targets(HA_TINH_DIR / "targets.toml"),
-)
-
+if report.labels.synthetic:
+    print("Values: SYNTHETIC (the bundled sample); thresholds partly ILLUSTRATIVE")
 print(
     f"{report.province.name}: {sum(c.outcome.value == 'met' for c in report.conditions)} of "
     f"{len(report.conditions)} province conditions met (Decision 321/QĐ-TTg)"
