@@ -311,11 +311,13 @@ def test_truncated_rows_in_every_csv_reader_name_file_and_row(tmp_path):
     table = read_table(path, str(path))
     missing = "cells are missing at the end (a cut-off line?)"
     assert [str(p) for p in table.problems] == [
-        f"{path}, row 3: the row has 2 cells but the header has 4 columns: {missing}"
+        f"{path}, row 3, column 'level': the row has 2 cells but the header has 4 columns: {missing}"
     ]
     with pytest.raises(InputErrors) as info:
         load_units_csv(path, valid_from=__import__("datetime").date(2025, 1, 1))
-    assert any("row 3: the row has 2 cells" in str(e) for e in info.value.exceptions)
+    assert any(
+        "row 3, column 'level': the row has 2 cells" in str(e) for e in info.value.exceptions
+    )
 
 
 def test_trailing_unnamed_columns_may_be_left_out(tmp_path):
@@ -360,3 +362,29 @@ def test_every_reader_raises_data_error_for_a_missing_file_or_a_folder(tmp_path,
         with pytest.raises(DataError) as info:
             read(path)
         assert str(path) in str(info.value), reader_name
+
+
+def test_formula_cells_read_as_values_or_as_their_formula(tmp_path):
+    """Issue 9: the threshold sheet refuses formulas, so it reads them as formulas."""
+    openpyxl = pytest.importorskip("openpyxl")
+    path = tmp_path / "f.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["a", "b"])
+    book.active.append([1, "=A2+1"])
+    book.save(path)
+    assert list(read_table(path, "f.xlsx").columns[1]) == [None]  # no Excel computed it
+    assert list(read_table(path, "f.xlsx", formulas="text").columns[1]) == ["=A2+1"]
+
+
+def test_comment_lines_above_the_header_count_as_rows(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text("# made by hand\n\ncode,name\n1,A\n2\n", encoding="utf-8")
+    table = read_table(path, "c.csv", comments=True)
+    assert (table.header_row, table.rows) == (3, [4, 5])
+    missing = "cells are missing at the end (a cut-off line?)"
+    assert [str(p) for p in table.problems] == [
+        f"c.csv, row 5, column 'name': the row has 1 cells but the header has 2 columns: {missing}"
+    ]
+    path.write_text("# only a comment\n", encoding="utf-8")
+    with pytest.raises(DataError, match="row 2: empty file"):
+        read_table(path, "c.csv", comments=True)

@@ -74,7 +74,9 @@ def test_a_row_with_extra_values_is_an_error(tmp_path, catalog):
     path = write(tmp_path, "w.csv", "unit_code,period,stunting_under5\n1,2024,12,99\n")
     with pytest.raises(ExceptionGroup) as excinfo:
         read_observations(path, catalog=catalog)
-    assert problems(excinfo) == [f"{path}, row 2: the row has 4 cells but the header has 3 columns"]
+    assert problems(excinfo) == [
+        f"{path}, row 2, column '(column 4)': the row has 4 cells but the header has 3 columns"
+    ]
 
 
 def test_an_unnamed_column_with_values_is_an_error(tmp_path, catalog):
@@ -286,8 +288,8 @@ def test_short_and_long_rows_are_errors_naming_file_and_row(tmp_path, catalog):
         read_observations(path, catalog=catalog)
     missing = "cells are missing at the end (a cut-off line?)"
     assert problems(excinfo) == [
-        f"{path}, row 2: the row has 3 cells but the header has 4 columns: {missing}",
-        f"{path}, row 3: the row has 6 cells but the header has 4 columns",
+        f"{path}, row 2, column '15.1': the row has 3 cells but the header has 4 columns: {missing}",
+        f"{path}, row 3, column '(column 5)': the row has 6 cells but the header has 4 columns",
     ]
 
 

@@ -173,7 +173,7 @@ BAD_ROWS = [
     (
         "test.commune.standard@2021-2025,income_per_capita,ĐBSH,,46,318/QĐ-TTg",
         "provenance",
-        "the row is cut short",
+        "the row has 6 cells but the header has 7 columns: cells are missing",
     ),
     (
         "test.commune.standard@2021-2025,income_per_capita,ĐBSH,,46,318/QĐ-TTg,verified,extra",

@@ -27,7 +27,7 @@ import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from ntm_core._core.text import nfc
 from ntm_core._core.workbook import FORMULA_STARTS, neutralise
@@ -47,6 +47,7 @@ __all__ = [
     "read_table",
     "records_table",
     "restore_cell",
+    "width_problem",
     "write_bytes",
     "write_text",
     "xlsx_table",
@@ -107,8 +108,12 @@ class Table:
             yield row, cells
 
 
-def read_table(path: Path, source: str) -> Table:
+def read_table(
+    path: Path, source: str, *, comments: bool = False, formulas: Literal["value", "text"] = "value"
+) -> Table:
     """Read a CSV, JSON or XLSX file into a :class:`Table`.
+
+    ``comments`` is passed to :func:`csv_table`, ``formulas`` to :func:`xlsx_table`.
 
     Raises:
         DataError: If the file is missing, a folder, unreadable, of another type,
@@ -125,7 +130,7 @@ def read_table(path: Path, source: str) -> Table:
     if suffix == ".xlsx":
         if not path.exists():
             raise DataError("cannot read the file: No such file or directory", source=source)
-        return xlsx_table(path, source)
+        return xlsx_table(path, source, formulas=formulas)
     try:
         data = path.read_bytes()
     except OSError as err:
@@ -133,7 +138,7 @@ def read_table(path: Path, source: str) -> Table:
     text = decode(data, source)
     if suffix == ".json":
         return json_table(text, source)
-    return csv_table(text, source)
+    return csv_table(text, source, comments=comments)
 
 
 def decode(data: bytes, source: str) -> str:
@@ -164,15 +169,35 @@ def _csv_records(text: str, delimiter: str, source: str) -> list[list[str]]:
     """Split CSV text into records; plain files (no quotes, no bare CR) take a fast path."""
     if '"' not in text and "\r" not in text.replace("\r\n", ""):
         return [line.split(delimiter) for line in text.replace("\r\n", "\n").split("\n")]
+    records: list[list[str]] = []
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        records.extend(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as err:
-        raise DataError(f"not a readable CSV file: {err}", source=source) from None
+        raise DataError(
+            f"not a readable CSV file: {err}", source=source, row=len(records) + 1
+        ) from None
+    return records
 
 
-def csv_table(text: str, source: str) -> Table:
+def csv_table(text: str, source: str, *, comments: bool = False) -> Table:
+    """A :class:`Table` of CSV text (``source`` names it in errors).
+
+    With ``comments``, lines starting with ``#`` (and blank lines) above the
+    header are skipped; they still count in the row numbers, as a spreadsheet
+    shows them.
+    """
+    skipped = 0
+    if comments:
+        lines = text.split("\n")
+        while skipped < len(lines) and (
+            lines[skipped].lstrip().startswith("#") or not lines[skipped].strip()
+        ):
+            skipped += 1
+        # A file ending in a line end has no line after it: the header was due there.
+        skipped = min(skipped, len(lines) - 1 if not lines[-1] else len(lines))
+        text = "\n".join(lines[skipped:])
     if not text.strip():
-        raise DataError("empty file: no header row", source=source)
+        raise DataError("empty file: no header row", source=source, row=skipped + 1)
     records = _csv_records(text, _delimiter(text.split("\n", 1)[0]), source)
     if "'" in text:  # cells the library's CSV writer neutralised
         records = [[restore_cell(cell) for cell in record] for record in records]
@@ -183,31 +208,51 @@ def csv_table(text: str, source: str) -> Table:
     problems: list[InputError] = []
     rows: list[int] = []
     data: list[list[str]] = []
-    for number, record in enumerate(records[1:], start=2):
+    for number, record in enumerate(records[1:], start=skipped + 2):
         cells = record
         if len(cells) != width or not any(cells):
             if not any(cell.strip() for cell in cells):
                 continue  # blank lines (often at the end of exported sheets)
             if not named <= len(cells) <= width:
-                problems.append(_width_problem(len(cells), width, source, number))
+                problems.append(width_problem(cells, header, source, number))
             cells = (cells + [""] * width)[:width]
         rows.append(number)
         data.append(cells)
     if not data:
-        raise DataError("no data rows below the header", source=source)
+        raise DataError("no data rows below the header", source=source, row=skipped + 1)
     columns: list[Sequence[object]] = list(zip(*data, strict=True))
     return Table(
-        header=header, columns=columns, rows=rows, header_row=1, source=source, problems=problems
+        header=header,
+        columns=columns,
+        rows=rows,
+        header_row=skipped + 1,
+        source=source,
+        problems=problems,
     )
 
 
-def _width_problem(cells: int, width: int, source: str, row: int) -> InputError:
-    """A row that is longer or shorter than the header: never padded or cut silently."""
-    why = ": cells are missing at the end (a cut-off line?)" if cells < width else ""
+def width_problem(cells: Sequence[object], header: list[str], source: str, row: int) -> InputError:
+    """A row that is longer or shorter than the header: never padded or cut silently.
+
+    The column named is the first one without a cell (a short row), or the
+    first cell beyond the header (a long row).
+    """
+    width = len(header)
+    if len(cells) < width:
+        return InputError(
+            f"the row has {len(cells)} cells but the header has {width} columns: "
+            "cells are missing at the end (a cut-off line?)",
+            source=source,
+            row=row,
+            column=header[len(cells)] or f"(column {len(cells) + 1})",
+        )
+    extra = next((c for c in cells[width:] if c is not None and str(c).strip()), None)
     return InputError(
-        f"the row has {cells} cells but the header has {width} columns{why}",
+        f"the row has {len(cells)} cells but the header has {width} columns",
         source=source,
         row=row,
+        column=f"(column {width + 1})",
+        value=extra,
     )
 
 
@@ -292,7 +337,13 @@ def records_table(records: Iterable[object], *, source: str | None) -> Table:
     )
 
 
-def xlsx_table(path: Path, source: str) -> Table:
+def xlsx_table(path: Path, source: str, *, formulas: Literal["value", "text"] = "value") -> Table:
+    """A :class:`Table` of the first sheet of an Excel workbook.
+
+    A formula cell reads as the value Excel last computed (``formulas="value"``,
+    ``None`` in a file no spreadsheet has computed), or as its formula text,
+    such as ``"=40+6"`` (``formulas="text"``), so that a caller can refuse it.
+    """
     try:
         import openpyxl
     except ImportError:
@@ -300,7 +351,7 @@ def xlsx_table(path: Path, source: str) -> Table:
             "reading .xlsx files needs openpyxl: pip install 'ntm-core[excel]'", source=source
         ) from None
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        book = openpyxl.load_workbook(path, read_only=True, data_only=formulas == "value")
     # openpyxl reports a corrupt or non-Excel file with several exception types.
     except Exception as err:  # noqa: BLE001
         raise DataError(f"not a readable Excel file: {err}", source=source) from None
@@ -312,7 +363,7 @@ def xlsx_table(path: Path, source: str) -> Table:
     finally:
         book.close()
     if not records or not any(cell is not None for cell in records[0]):
-        raise DataError("empty file: no header row", source=source)
+        raise DataError("empty file: no header row", source=source, row=1)
     problems: list[InputError] = []
     header: list[str] = []
     kept: list[int] = []
@@ -342,7 +393,7 @@ def xlsx_table(path: Path, source: str) -> Table:
         padded = record + [None] * (width - len(record))
         data.append([padded[i] for i in kept])
     if not data:
-        raise DataError("no data rows below the header", source=source)
+        raise DataError("no data rows below the header", source=source, row=1)
     columns: list[Sequence[object]] = list(zip(*data, strict=True))
     return Table(
         header=header, columns=columns, rows=rows, header_row=1, source=source, problems=problems

@@ -5,9 +5,7 @@ The public functions are re-exported, and documented, by :mod:`ntm_core.ocop`.
 
 from __future__ import annotations
 
-import csv
 import difflib
-import io
 import json
 import os
 import unicodedata
@@ -17,9 +15,15 @@ from fractions import Fraction
 from pathlib import Path
 
 from ntm_core._core.numbers import decimal_text
-from ntm_core._core.tables import csv_text, restore_cell, write_text
-from ntm_core._core.tables import decode as _decode
-from ntm_core._core.tables import load_json as _load_json
+from ntm_core._core.tables import (
+    Table,
+    csv_text,
+    decode,
+    load_json,
+    read_table,
+    records_table,
+    write_text,
+)
 from ntm_core.exceptions import DataError, InputError, InputErrors
 from ntm_core.ocop._product import COLUMNS, REQUIRED_COLUMNS, OcopProduct, parse_row
 
@@ -70,50 +74,24 @@ def _check_header(names: list[str], source: str, *, row: int | None) -> None:
         )
 
 
-def _csv_records(text: str, source: str) -> list[tuple[int, dict[str, object], list[InputError]]]:
-    lines = text.splitlines(keepends=True)
-    skipped = 0
-    while skipped < len(lines) and (
-        lines[skipped].lstrip().startswith("#") or not lines[skipped].strip()
-    ):
-        skipped += 1  # comment lines (and blank lines) above the header
-    if skipped == len(lines):
-        raise DataError("empty file: no header row", source=source)
-    body = "".join(lines[skipped:])
-    first = lines[skipped]
-    counts = {d: first.count(d) for d in (",", ";", "\t")}
-    delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
-    reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
-    try:
-        records = [(reader.line_num, record) for record in reader]
-    except csv.Error as err:
-        raise DataError(f"not a readable CSV file: {err}", source=source) from None
-    header_row = skipped + 1
-    header = [_header_name(h) for h in records[0][1]]
-    _check_header(header, source, row=header_row)
-    out: list[tuple[int, dict[str, object], list[InputError]]] = []
-    previous = records[0][0]
-    for last, record in records[1:]:
-        line = skipped + previous + 1  # a quoted cell may span lines: report the first
-        previous = last
-        if not any(cell.strip() for cell in record):
-            continue
-        problems: list[InputError] = []
-        if len(record) > len(header) and any(c.strip() for c in record[len(header) :]):
-            problems.append(
-                InputError(
-                    f"the row has {len(record)} cells but the header has {len(header)} columns",
-                    source=source,
-                    row=line,
-                )
-            )
-        cells = [restore_cell(cell) for cell in record] + [""] * (len(header) - len(record))
-        out.append((line, dict(zip(header, cells, strict=False)), problems))
-    return out
+Records = list[tuple[int, dict[str, object], list[InputError]]]
 
 
-def _json_records(text: str, source: str) -> list[tuple[int, dict[str, object], list[InputError]]]:
-    document = _load_json(text, source)
+def _records(table: Table, source: str) -> Records:
+    """Each row's number, its cells by (folded) column name and its problems as a row."""
+    header = [_header_name(name) for name in table.header]
+    _check_header(header, source, row=table.header_row)
+    problems: dict[int, list[InputError]] = {}
+    for problem in table.problems:
+        problems.setdefault(problem.row or 0, []).append(problem)
+    return [
+        (number, dict(zip(header, cells, strict=True)), problems.get(number, []))
+        for number, *cells in zip(table.rows, *table.columns, strict=True)
+    ]
+
+
+def _json_table(text: str, source: str) -> Table:
+    document = load_json(text, source)
     if isinstance(document, dict):
         extra = sorted(set(document) - {"schema", "comment", "products"})
         if "products" not in document or extra:
@@ -128,24 +106,9 @@ def _json_records(text: str, source: str) -> list[tuple[int, dict[str, object], 
             f"expected a list of product objects, got a JSON {type(document).__name__}",
             source=source,
         )
-    names: list[str] = []
-    for item in document:
-        if isinstance(item, dict):
-            names.extend(n for n in map(_header_name, item) if n not in names)
     if not document:
         raise DataError("no products: the list is empty", source=source)
-    _check_header(names, source, row=None)
-    out: list[tuple[int, dict[str, object], list[InputError]]] = []
-    for number, item in enumerate(document, start=1):
-        if not isinstance(item, dict):
-            out.append((number, {}, [InputError(
-                f"expected a product object, got a JSON {type(item).__name__}",
-                source=source, row=number,
-            )]))  # fmt: skip
-            continue
-        row = {_header_name(k): v for k, v in item.items()}
-        out.append((number, row, []))
-    return out
+    return records_table(document, source=source)
 
 
 def read_products(path: str | os.PathLike[str]) -> tuple[OcopProduct, ...]:
@@ -169,15 +132,15 @@ def read_products(path: str | os.PathLike[str]) -> tuple[OcopProduct, ...]:
     """
     file = Path(path)
     source = str(path)
-    suffix = _suffix(file, source)
-    try:
-        data = file.read_bytes()
-    except OSError as err:
-        raise DataError(f"cannot read the file: {err.strerror}", source=source) from None
-    text = _decode(data, source)
-    records = _json_records(text, source) if suffix == ".json" else _csv_records(text, source)
-    if not records:
-        raise DataError("no data rows below the header", source=source)
+    if _suffix(file, source) == ".json":
+        try:
+            data = file.read_bytes()
+        except OSError as err:
+            raise DataError(f"cannot read the file: {err.strerror}", source=source) from None
+        table = _json_table(decode(data, source), source)
+    else:
+        table = read_table(file, source, comments=True)
+    records = _records(table, source)
     products: list[OcopProduct] = []
     problems: list[InputError] = []
     first_row: dict[str, tuple[int, str]] = {}  # folded code → (row, code as written)

@@ -9,10 +9,8 @@ with ``--thresholds FILE`` or :meth:`Rulebook.with_thresholds`.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import difflib
-import io
 import os
 import re
 import unicodedata
@@ -27,8 +25,8 @@ from ntm_core._core.numbers import decimal_text, number_text
 from ntm_core._core.tables import (
     check_suffix,
     csv_text,
-    decode,
-    restore_cell,
+    read_table,
+    width_problem,
     write_bytes,
     write_text,
 )
@@ -232,70 +230,34 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-Rows = list[tuple[int, list[str | None]]]
+Rows = list[tuple[int, list[str]]]
 
 
-def _read_rows(path: Path) -> tuple[list[str], Rows]:
-    """The header and each row's line number and cells (``None``: missing from a short row)."""
-    if path.suffix.lower() == ".xlsx":
-        return _read_xlsx(path)
-    text = decode(path.read_bytes(), str(path))
-    if not text.strip():
-        raise DataError("the file is empty", source=str(path))
-    reader = csv.reader(io.StringIO(text))
-    lines: list[tuple[int, list[str]]] = []
-    start = 1
-    try:
-        for line in reader:
-            if line:  # cells the library's CSV writer neutralised ('==) read as written
-                lines.append((start, [restore_cell(cell) for cell in line]))
-            start = reader.line_num + 1
-    except csv.Error as err:
-        raise DataError(f"not a CSV file: {err}", source=str(path), row=start) from None
-    (_, header), *rows = lines
+def _read_rows(
+    path: Path, source: str
+) -> tuple[list[str], Rows, list[InputError], list[InputError]]:
+    """The header, each row's number and cells as text, and the problems of header and rows.
+
+    Formula cells of a workbook read as their formula (not as cached results,
+    which a file written by a program does not have), so that they can be
+    refused by name. Unnamed columns at the end of the header are left out; a
+    row with a cell in one is too long.
+    """
+    table = read_table(path, source, formulas="text")
+    header = [name.strip() for name in table.header]
+    in_header = [p for p in table.problems if p.row == table.header_row]
+    problems = [p for p in table.problems if p.row != table.header_row]
     width = len(header)
-    cells: Rows = [
-        (n, [*row, *([None] * (width - len(row)))] if len(row) < width else list(row))
-        for n, row in rows
-    ]
-    return header, cells
-
-
-def _read_xlsx(path: Path) -> tuple[list[str], Rows]:
-    try:
-        import openpyxl
-    except ImportError:
-        msg = "reading .xlsx needs openpyxl: pip install 'ntm-core[excel]'"
-        raise DataError(msg, source=str(path)) from None
-    try:
-        # Formulas are read as formulas (not as cached results, which a file written by
-        # a program does not have), so that a formula cell can be refused by name.
-        book = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    except Exception as err:  # noqa: BLE001 - openpyxl raises many types for a bad file
-        raise DataError(f"not an Excel workbook: {err}", source=str(path)) from None
-    try:
-        values = [
-            [restore_cell(_cell_text(c)) for c in row]
-            for row in book.active.iter_rows(values_only=True)
-        ]
-    finally:
-        book.close()
-    while values and not any(values[-1]):
-        values.pop()
-    if not values:
-        raise DataError("the sheet is empty", source=str(path))
-    header = list(values[0])
-    while header and not header[-1]:
-        header.pop()
-    width = len(header)
+    while width and not header[width - 1]:
+        width -= 1
     rows: Rows = []
-    for number, row in enumerate(values[1:], start=2):
-        cells: list[str | None] = list(row)
-        while len(cells) > width and not cells[-1]:
-            cells.pop()
-        if any(cells):
-            rows.append((number, [*cells, *([""] * (width - len(cells)))]))
-    return header, rows
+    bad = {problem.row for problem in problems}
+    for number, *cells in zip(table.rows, *table.columns, strict=True):
+        text = [_cell_text(cell) for cell in cells]
+        if number not in bad and any(cell.strip() for cell in text[width:]):
+            problems.append(width_problem(text, header[:width], source, number))
+        rows.append((number, text[:width]))
+    return header[:width], rows, in_header, problems
 
 
 @attrs.frozen
@@ -328,17 +290,17 @@ def read_threshold_sheet(  # noqa: PLR0915 - one pass over the rows, each check 
     """
     path = Path(sheet)
     source = name if name is not None else str(sheet)
-    try:
-        header, rows = _read_rows(path)
-    except OSError as err:
-        raise DataError(f"cannot read the sheet: {err.strerror}", source=source) from None
-    _check_header(header, source)
-    problems: list[Exception] = []
+    header, rows, in_header, shape = _read_rows(path, source)
+    _check_header(header, source, in_header)
+    problems: list[Exception] = list(shape)
+    badly_shaped = {p.row for p in shape}
     overlays: dict[str, dict[str, Any]] = {}
     overrides: dict[str, list[ThresholdOverride]] = {}
     seen: dict[tuple[str, str, tuple[tuple[str, str | int], ...]], tuple[int, str]] = {}
     filled = 0
     for number, cells in rows:
+        if number in badly_shaped:
+            continue
         row = _SheetRow(header=header, cells=cells, number=number, source=source, problems=problems)
         if not row.well_formed():
             continue
@@ -388,9 +350,9 @@ def read_threshold_sheet(  # noqa: PLR0915 - one pass over the rows, each check 
     return SheetData(overlays=overlays, overrides=overrides)
 
 
-def _check_header(header: list[str], source: str) -> None:
+def _check_header(header: list[str], source: str, found: list[InputError]) -> None:
     names = [h.strip() for h in header]
-    problems: list[Exception] = []
+    problems: list[Exception] = list(found)
     for index, name in enumerate(names):
         if name not in SHEET_COLUMNS:
             close = difflib.get_close_matches(name, SHEET_COLUMNS, n=1)
@@ -426,7 +388,7 @@ class _SheetRow:
     """One row of a threshold sheet, checked column by column."""
 
     header: list[str]
-    cells: list[str | None]
+    cells: list[str]
     number: int
     source: str
     problems: list[Exception]
@@ -435,23 +397,8 @@ class _SheetRow:
     override: bool = False
 
     def well_formed(self) -> bool:
-        """Whether the row has as many cells as the header and no formula; names the cell if not."""
-        width = len(self.header)
-        if len(self.cells) > width:
-            extra = next(c for c in self.cells[width:] if c)
-            self.bad_cell(
-                f"(column {width + 1})",
-                f"the row has {len(self.cells)} cells but the header has {width} columns",
-                extra,
-            )
-            return False
-        if None in self.cells:
-            column = self.header[self.cells.index(None)].strip()
-            self.bad_cell(
-                column, f"the row is cut short: it has no cell for {column!r} and after", None
-            )
-            return False
-        self.row = {h.strip(): (c or "") for h, c in zip(self.header, self.cells, strict=True)}
+        """Whether the row has no formula and no overlong cell; names the cell if not."""
+        self.row = {h.strip(): c for h, c in zip(self.header, self.cells, strict=True)}
         ok = True
         for column, cell in self.row.items():
             if cell.lstrip().startswith(_FORMULA) and cell.strip() != "==":
