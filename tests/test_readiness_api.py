@@ -329,3 +329,40 @@ def test_several_provinces_as_frames_and_data():
     assert reports.to_dict()["P"]["province"]["code"] == "P"
     empty = ProvincesReadiness(reports={})
     assert all(frame.empty for frame in empty.to_frame().values())
+
+
+def test_unit_names_cannot_break_markdown_or_html_tables():
+    """Issue 14 item 4: a unit named like a table cell or a script stays one escaped cell."""
+    from html.parser import HTMLParser
+
+    import attrs
+
+    import ntm_core as ntm
+
+    report = ntm.readiness(ntm.sample(), on="2024-12-31", target=2025)
+    levels = dict(report.levels)
+    level, result = next((k, v) for k, v in levels.items() if v.units)
+    hostile = "=HYPERLINK(1) | <script>x</script> [a](b)"
+    units = (attrs.evolve(result.units[0], name=hostile), *result.units[1:])
+    levels[level] = attrs.evolve(result, units=units)
+    report = attrs.evolve(report, levels=levels)
+    markdown = report.to_markdown()
+    row = next(line for line in markdown.splitlines() if "HYPERLINK" in line)
+    assert "\\|" in row
+    assert "\\<script>" in row
+
+    class Cells(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.tags, self.cells = [], []
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.append(tag)
+
+        def handle_data(self, data):
+            self.cells.append(data)
+
+    parser = Cells()
+    parser.feed(report.to_html())
+    assert "script" not in parser.tags
+    assert hostile in parser.cells

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from ntm_core._core.display import Lang, check_lang, unit_text
+from ntm_core._core.display import Lang, check_lang, markdown_cell, unit_text
 from ntm_core._core.numbers import number_text
 from ntm_core._core.vocabulary import Outcome, RuleLevel, Tier
 
@@ -565,9 +566,9 @@ def readiness_markdown(
     ]
     for c in report.conditions:
         out.append(
-            f"| {_MARK[c.outcome]} | {c.code} | {_name(c, lang)} | "
+            f"| {_MARK[c.outcome]} | {c.code} | {markdown_cell(_name(c, lang))} | "
             f"{_value(c.observed, c.unit, lang)} | {_value(c.threshold, c.unit, lang)} | "
-            f"{_gap_text(c, lang)} | {c.citation or ''} |"
+            f"{markdown_cell(_gap_text(c, lang))} | {markdown_cell(c.citation or '')} |"
         )
     note = outcome_note(report, lang)
     if note:
@@ -590,7 +591,7 @@ def readiness_markdown(
         mean = row["mean_criteria"]
         reached = " | ".join(str(row["at_least"][t.value]) for t in tiers)
         average = f"{mean:.1f}" if mean is not None else "–"
-        name = names.get(row["code"], "")
+        name = markdown_cell(names.get(row["code"], ""))
         out.append(f"| {row['code']} | {name} | {row['communes']} | {reached} | {average} |")
     for level, units in data["levels"].items():
         heading = level.title() if lang == "en" else _level_name(level, lang)
@@ -602,7 +603,7 @@ def readiness_markdown(
             "|---|---|---|---|",
         ]
         out += [
-            f"| {u['code']} | {u['name']} | {_tier_name(u['tier'], lang)} | "
+            f"| {u['code']} | {markdown_cell(u['name'])} | {_tier_name(u['tier'], lang)} | "
             f"{_w('yes', lang) if u['provisional'] else ''} |"
             for u in units
         ]
@@ -620,7 +621,8 @@ def readiness_markdown(
         "|---|---|---|---|---|",
     ]
     out += [
-        f"| {r['rung']} | {r['code']} | {r['name_vi' if lang == 'vi' else 'name_en']} "
+        f"| {r['rung']} | {r['code']} "
+        f"| {markdown_cell(r['name_vi' if lang == 'vi' else 'name_en'])} "
         f"| {r['not_met']} | {r['unknown']} |"
         for r in data["criteria_ranking"]
         if r["not_met"] or r["unknown"]
@@ -667,6 +669,15 @@ def _short_json(data: Mapping[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, default=str)
 
 
+_CELL_BORDER = re.compile(r"(?<!\\)\|")  # a | not escaped by markdown_cell
+_ESCAPED = re.compile(r"\\([\\|<&\[\]`])")
+
+
+def _unescape(cell: str) -> str:
+    """A Markdown cell's text as written before :func:`markdown_cell` escaped it."""
+    return _ESCAPED.sub(r"\1", cell)
+
+
 def readiness_html(  # noqa: PLR0912 - one branch per Markdown construct
     report: ProvinceReadiness,
     *,
@@ -680,7 +691,7 @@ def readiness_html(  # noqa: PLR0912 - one branch per Markdown construct
     in_table = False
     for line in readiness_markdown(report, ocop=ocop, lang=lang).splitlines():
         if line.startswith("|"):
-            cells = [html.escape(c.strip()) for c in line.strip("|").split("|")]
+            cells = [html.escape(_unescape(c.strip())) for c in _CELL_BORDER.split(line[1:-1])]
             if set("".join(cells)) <= {"-"}:
                 continue
             if not in_table:
