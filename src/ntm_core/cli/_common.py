@@ -17,7 +17,7 @@ from ntm_core._core import tables
 from ntm_core._core.vocabulary import Region, RuleLevel
 
 if TYPE_CHECKING:
-    from ntm_core.engine import IndicatorCatalog
+    from ntm_core.engine import IndicatorCatalog, Observations
     from ntm_core.rules import Rulebook, RuleSet
 
 __all__ = [
@@ -36,6 +36,7 @@ __all__ = [
     "parse_date",
     "parse_level",
     "parse_region",
+    "province_inputs",
     "rulebook",
     "sample_rulebook",
     "table",
@@ -190,3 +191,42 @@ def write_text(path: Path, text: str, *, force: bool = False) -> None:
     behind on failure.
     """
     tables.write_text(path, text, force=force)
+
+
+def province_inputs(args: argparse.Namespace) -> tuple[Rulebook, str, bool, Observations]:
+    """The rules, scope, sample flag and observations of a province command.
+
+    What ``ntm readiness``, ``scenario``, ``plan`` and ``project`` read alike: the
+    bundled sample without DATA (Hà Tĩnh only, with its illustrative sheet), else
+    DATA read with the indicators of every level's editions in force on ``--on``.
+    """
+    from ntm_core.datasets import HA_TINH_DIR
+    from ntm_core.engine import Ladder
+    from ntm_core.exceptions import InputError, RuleNotInForceError
+    from ntm_core.io import read_observations
+
+    sample = args.data is None
+    scope = args.scope or ("ha-tinh" if args.province == "42" else "vn")
+    book = rulebook(args)
+    check_scope(scope, (edition.key for edition in book))
+    if sample:
+        if args.province != "42":
+            msg = "the bundled sample covers Hà Tĩnh (--province 42) only; give DATA for another"
+            raise InputError(msg, column="province", value=args.province)
+        book = sample_rulebook(book)
+    editions: list[RuleSet] = []
+    for level in (RuleLevel.COMMUNE, RuleLevel.DISTRICT, RuleLevel.TOWN, RuleLevel.PROVINCE):
+        try:
+            ladder = Ladder.for_level(book, level=level, on=args.on, scope=scope)
+        except RuleNotInForceError:
+            continue
+        editions.extend(ladder.rungs)
+        if ladder.recognition is not None:
+            editions.append(ladder.recognition)
+    data = HA_TINH_DIR / "sample-observations.csv" if sample else Path(args.data)
+    observations = read_observations(
+        data,
+        catalog=catalog(book, editions),
+        decimal_comma=True if getattr(args, "decimal_comma", False) else None,
+    )
+    return book, scope, sample, observations

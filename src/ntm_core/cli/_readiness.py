@@ -4,24 +4,19 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from ntm_core._core.vocabulary import RuleLevel
 from ntm_core.cli._common import (
     EXIT_OK,
     SAMPLE_LABEL,
     UsageError,
-    catalog,
-    check_scope,
     output_options,
     output_path,
     parse_date,
-    rulebook,
-    sample_rulebook,
+    province_inputs,
     write_text,
 )
-from ntm_core.exceptions import InputError, RuleNotInForceError
+from ntm_core.exceptions import InputError
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -29,7 +24,7 @@ if TYPE_CHECKING:
     from ntm_core.admin import AdminSnapshot
     from ntm_core.engine import Observations
     from ntm_core.readiness import PlanTarget, ProvinceReadiness, YearResults
-    from ntm_core.rules import Rulebook, RuleSet
+    from ntm_core.rules import Rulebook
 
 __all__ = ["add_parser"]
 
@@ -41,38 +36,13 @@ _SAMPLE_LABEL_VI = (
 def _cmd_readiness(args: argparse.Namespace, out: TextIO) -> int:
     """The province readiness report (on the bundled Hà Tĩnh sample when no DATA is given)."""
     from ntm_core.datasets import HA_TINH_DIR
-    from ntm_core.engine import Ladder
-    from ntm_core.io import read_observations
     from ntm_core.readiness import assess_province, read_recognitions
 
     target = output_path(args)
     if args.format == "xlsx" and target is None:
         msg = "argument --format: xlsx is written to a file; give -o FILE.xlsx"
         raise UsageError(msg)
-    sample = args.data is None
-    scope = args.scope or ("ha-tinh" if args.province == "42" else "vn")
-    book = rulebook(args)
-    check_scope(scope, (edition.key for edition in book))
-    if sample:
-        if args.province != "42":
-            msg = "the bundled sample covers Hà Tĩnh (--province 42) only; give DATA for another"
-            raise InputError(msg, column="province", value=args.province)
-        book = sample_rulebook(book)
-    editions: list[RuleSet] = []
-    for level in (RuleLevel.COMMUNE, RuleLevel.DISTRICT, RuleLevel.TOWN, RuleLevel.PROVINCE):
-        try:
-            ladder = Ladder.for_level(book, level=level, on=args.on, scope=scope)
-        except RuleNotInForceError:
-            continue
-        editions.extend(ladder.rungs)
-        if ladder.recognition is not None:
-            editions.append(ladder.recognition)
-    data = HA_TINH_DIR / "sample-observations.csv" if sample else Path(args.data)
-    observations = read_observations(
-        data,
-        catalog=catalog(book, editions),
-        decimal_comma=True if args.decimal_comma else None,
-    )
+    book, scope, sample, observations = province_inputs(args)
     tree = _tree(args, args.on)
     recognitions = (
         read_recognitions(args.recognitions)

@@ -7,23 +7,19 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from ntm_core._core.vocabulary import RuleLevel
 from ntm_core.cli._common import (
     EXIT_OK,
-    catalog,
-    check_scope,
     output_options,
     parse_date,
-    rulebook,
-    sample_rulebook,
+    province_inputs,
 )
-from ntm_core.exceptions import InputError, InputErrors, RuleNotInForceError
+from ntm_core.exceptions import InputError, InputErrors
 
 if TYPE_CHECKING:
     from ntm_core.admin import AdminSnapshot
     from ntm_core.engine import Observations
     from ntm_core.readiness import ProvinceReadiness
-    from ntm_core.rules import Rulebook, RuleSet
+    from ntm_core.rules import Rulebook
 
 __all__ = ["Context", "add_parser", "load", "province_options", "write_rows"]
 
@@ -68,28 +64,9 @@ class Context:
 def load(args: argparse.Namespace) -> Context:
     """Observations, tree and rules as ``ntm readiness`` reads them (the sample without DATA)."""
     from ntm_core.admin import AdminSnapshot, load_units_csv
-    from ntm_core.datasets import HA_TINH_DIR, ha_tinh_tree
-    from ntm_core.engine import Ladder
-    from ntm_core.io import read_observations
+    from ntm_core.datasets import ha_tinh_tree
 
-    sample = args.data is None
-    scope = args.scope or ("ha-tinh" if args.province == "42" else "vn")
-    book = rulebook(args)
-    check_scope(scope, (edition.key for edition in book))
-    if sample:
-        if args.province != "42":
-            msg = "the bundled sample covers Hà Tĩnh (--province 42) only; give DATA for another"
-            raise InputError(msg, column="province", value=args.province)
-        book = sample_rulebook(book)
-    editions: list[RuleSet] = []
-    for level in (RuleLevel.COMMUNE, RuleLevel.DISTRICT, RuleLevel.TOWN, RuleLevel.PROVINCE):
-        try:
-            ladder = Ladder.for_level(book, level=level, on=args.on, scope=scope)
-        except RuleNotInForceError:
-            continue
-        editions.extend(ladder.rungs)
-    data = HA_TINH_DIR / "sample-observations.csv" if sample else Path(args.data)
-    observations = read_observations(data, catalog=catalog(book, editions))
+    book, scope, sample, observations = province_inputs(args)
     if args.admin_units:
         units = [u for u in load_units_csv(args.admin_units) if u.exists_on(args.on)]
         tree = AdminSnapshot(on=args.on, units=units)
