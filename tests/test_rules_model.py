@@ -39,7 +39,10 @@ def test_purpose_and_selector_are_enums_spelt_as_in_the_rule_files(book):
     assert {e.purpose for e in _ocop_editions(book)} == {RulePurpose.RATING}
     recognition = Rulebook.from_paths([DATA / "recognition.toml"])
     assert {e.purpose for e in recognition} == {RulePurpose.RECOGNITION}
-    assert [m.value for m in RulePurpose] == ["tier", "rating", "recognition"]
+    assert [m.value for m in RulePurpose] == ["tier", "rating", "recognition", "targets"]
+    targets = book.get("vn.province.targets@2021-2025")
+    assert targets.purpose is RulePurpose.TARGETS
+    assert targets.tier is None
     assert [m.value for m in SelectorKind] == ["region", "group", "none"]
 
 

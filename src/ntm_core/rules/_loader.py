@@ -72,7 +72,7 @@ _THRESHOLD_KEYS = {
 }  # fmt: skip
 _TOP_KEYS = {"schema", "ruleset", "criteria", "parts", "stars", "validity", "groups", "revocation"}
 _SELECTORS = ("region", "group", "year", "commune_kind")
-_PURPOSES = ("rating", "recognition")
+_PURPOSES = ("rating", "recognition", "targets")
 _META = {"provenance", "citation", "note", "source"}
 
 
@@ -400,11 +400,12 @@ def _parse_indicator(  # noqa: PLR0912 - a validator checks each rule of the for
         if not isinstance(agg, dict):
             reader.error(path, f"expected a table, got {agg!r}", "aggregate")
         else:
-            reader.check_keys(agg, sub, {"of", "tier"})
+            reader.check_keys(agg, sub, {"of", "tier", "also"})
             of = reader.enum(agg, sub, "of", RuleLevel.from_text)
             tier = reader.enum(agg, sub, "tier", Tier.from_text)
-            if of is not None and tier is not None:
-                aggregate = Aggregate(of=of, tier=tier)
+            also = _parse_also(reader, agg.get("also", []), sub)
+            if of is not None and tier is not None and also is not None:
+                aggregate = Aggregate(of=of, tier=tier, also=also)
             if kind is not None and kind is not IndicatorKind.RATIO:
                 reader.error(
                     path, "an aggregate indicator is a ratio (share of child units)", "kind"
@@ -442,6 +443,53 @@ def _parse_indicator(  # noqa: PLR0912 - a validator checks each rule of the for
         aggregate=aggregate,
         note=raw.get("note"),
     )
+
+
+def _parse_also(reader: _Reader, raw: object, path: str) -> list[Aggregate] | None:
+    """The further ``(of, tier)`` pairs of an aggregate (``also = [{of = "town", …}]``)."""
+    if not isinstance(raw, list):
+        reader.error(path, f"expected an array of tables, got {raw!r}", "also")
+        return None
+    out: list[Aggregate] | None = []
+    for i, item in enumerate(raw):
+        sub = f"{path}.also[{i}]"
+        if not isinstance(item, dict):
+            reader.error(sub, f"expected a table, got {item!r}")
+            out = None
+            continue
+        reader.check_keys(item, sub, {"of", "tier"})
+        of = reader.enum(item, sub, "of", RuleLevel.from_text)
+        tier = reader.enum(item, sub, "tier", Tier.from_text)
+        if of is None or tier is None or out is None:
+            out = None
+            continue
+        out.append(Aggregate(of=of, tier=tier))
+    return out
+
+
+def _check_targets(reader: _Reader, criteria: list[Criterion], purpose: str) -> None:
+    """Targets are for a year, and only targets count several levels in one share."""
+    for criterion in criteria:
+        for indicator in criterion.indicators:
+            where = f"criteria[{criterion.code}].{indicator.key}"
+            agg = indicator.aggregate
+            if purpose != "targets" and agg is not None and agg.also:
+                reader.error(
+                    where,
+                    'only a targets rule set (tier = "targets") counts several levels in one '
+                    "share ('also')",
+                    "also",
+                )
+            if purpose == "targets" and agg is None:
+                reader.error(
+                    where,
+                    "a target is a share of child units: give aggregate = {of = …, tier = …}",
+                    "aggregate",
+                )
+            if purpose == "targets" and any(t.year is None for t in indicator.thresholds):
+                reader.error(
+                    where, "a target threshold needs the year it is for (year = 2025)", "year"
+                )
 
 
 def _parse_criteria(reader: _Reader, data: Raw, selector: str) -> list[Criterion]:  # noqa: PLR0912 - see _parse_indicator
@@ -681,8 +729,9 @@ def parse_rule_data(data: Raw, source: str) -> RuleSet:
             "ruleset", f"valid_to {valid_to} must be after valid_from {valid_from}", "valid_to"
         )
     level = reader.enum(head, "ruleset", "level", RuleLevel.from_text)
-    # "rating" (OCOP score sheets) and "recognition" (conditions and revocation
-    # of Decision 18/2022) are rule sets that decide no tier of their own.
+    # "rating" (OCOP score sheets), "recognition" (conditions and revocation
+    # of Decision 18/2022) and "targets" (Decision 263's targets for 2025) are
+    # rule sets that decide no tier of their own.
     purpose = str(head["tier"]) if head.get("tier") in _PURPOSES else "tier"
     tier = None if purpose != "tier" else reader.enum(head, "ruleset", "tier", Tier.from_text)
     selector = reader.get(head, "ruleset", "selector", str, required=False) or "none"
@@ -718,6 +767,7 @@ def parse_rule_data(data: Raw, source: str) -> RuleSet:
                 )
             )
     criteria = _parse_criteria(reader, data, selector)
+    _check_targets(reader, criteria, purpose)
     ocop = _parse_ocop(reader, data) if level is RuleLevel.PRODUCT else None
     revocation = _parse_revocation(reader, data) if "revocation" in data else []
     if level is not RuleLevel.PRODUCT and not criteria and not reader.errors:

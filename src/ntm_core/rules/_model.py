@@ -132,10 +132,13 @@ class Comparator(enum.Enum):
 
 
 class RulePurpose(enum.Enum):
-    """What a rule set decides: a rung of a tier ladder, an OCOP rating, or recognition.
+    """What a rule set decides: a rung of a tier ladder, an OCOP rating, recognition, or targets.
 
-    The values are the spelling of ``tier`` in a rule file for the last two
-    (``tier = "rating"``, ``tier = "recognition"``); every other rule set decides a tier.
+    The values are the spelling of ``tier`` in a rule file for the last three
+    (``tier = "rating"``, ``tier = "recognition"``, ``tier = "targets"``); every
+    other rule set decides a tier. A ``TARGETS`` edition (Decision 263/QĐ-TTg's
+    targets for 2025) decides nothing: reports compare a unit's shares with the
+    thresholds of its region for a target year (the ``year`` selector).
 
     >>> RulePurpose("rating")
     <RulePurpose.RATING: 'rating'>
@@ -146,6 +149,11 @@ class RulePurpose(enum.Enum):
     TIER = "tier"
     RATING = "rating"
     RECOGNITION = "recognition"
+    TARGETS = "targets"
+    """Programme targets by year (and region), compared with, never deciding, a tier.
+
+    .. versionadded:: 0.3.0
+    """
 
 
 class SelectorKind(enum.Enum):
@@ -354,18 +362,32 @@ class ThresholdOverride:
         }
 
 
+def _aggregates(value: Iterable[Aggregate]) -> tuple[Aggregate, ...]:
+    return tuple(value)
+
+
 @attrs.frozen(kw_only=True)
 class Aggregate:
     """An indicator computed from the assessments of child units.
 
     ``of`` is the rule level of the children, ``tier`` the tier they must
     reach; the value is the share (percent) of children at that tier or above.
+    ``also`` counts children of further levels, each at its own tier, in the
+    same share (Decision 263/QĐ-TTg counts districts at standard and towns that
+    completed the task as "district-level units"); only targets editions use it.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.3.0
+       ``also``.
     """
 
     of: RuleLevel
     tier: Tier
+    also: tuple[Aggregate, ...] = attrs.field(default=(), converter=_aggregates)
+
+    def parts(self) -> tuple[tuple[RuleLevel, Tier], ...]:
+        """Every ``(level, tier)`` the share counts, this one first."""
+        return ((self.of, self.tier), *((a.of, a.tier) for a in self.also))
 
 
 @attrs.frozen(kw_only=True)
