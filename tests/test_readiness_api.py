@@ -133,8 +133,16 @@ def test_workbook_has_one_sheet_per_section_numbers_as_numbers(report, tmp_path)
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == [
         "Conditions", "Communes by district", "Units by level", "Closest units",
-        "Criteria ranking", "Plan targets", "Labels and notes",
+        "Criteria ranking", "Plan targets", "Program targets", "Labels and notes",
     ]  # fmt: skip
+    program = [[c.value for c in row] for row in book["Program targets"].iter_rows()]
+    assert program[0][:4] == ["Year", "Region", "Outcome", "Code"]
+    # 263/QĐ-TTg, BTB: 87% of communes at standard by 2025 (secondary); numbers as numbers
+    assert program[1][:4] == [2025, "BTB", "✓ met", "MT1"]
+    assert program[1][5:7] == [100, 87]
+    assert program[1][-2:] == ["secondary", "vn.province.targets@2021-2025"]
+    # 2 of 21 communes advanced, ~40% needed: 9 communes, so 7 more
+    assert program[3][8] == "7 more communes at advanced"
     conditions = book["Conditions"]
     assert conditions.freeze_panes == "A2"
     assert [c.value for c in conditions[1]][:5] == [
@@ -163,9 +171,16 @@ def test_workbook_in_vietnamese_and_no_overwrite_without_force(report, tmp_path)
         report.to_excel(tmp_path, force=True)
 
 
+FRAMES = ["conditions", "communes", "levels", "closest", "criteria", "targets", "program_targets"]
+
+
 def test_frames_one_each_named(report):
     frames = report.to_frame()
-    assert list(frames) == ["conditions", "communes", "levels", "closest", "criteria", "targets"]
+    assert list(frames) == FRAMES
+    program = frames["program_targets"]
+    assert list(program["code"]) == ["MT1", "MT2", "MT3", "MT4"]
+    assert list(program["required"]) == [87, 45, 40, 10]
+    assert list(program["provenance"]) == ["secondary", "secondary", "unverified", "unverified"]
     conditions = frames["conditions"]
     assert list(conditions["code"]) == [c.code for c in report.conditions]
     assert conditions["outcome"].iloc[0] == "not_met"
@@ -323,7 +338,7 @@ def test_several_provinces_as_frames_and_data():
     units, obs = build_case()
     reports = assess_provinces(obs, tree=units, on=ON, rulebook=BOOK, scope="test")
     frames = reports.to_frame()
-    assert list(frames) == ["conditions", "communes", "levels", "closest", "criteria", "targets"]
+    assert list(frames) == FRAMES
     assert set(frames["conditions"]["province"]) == {"P"}
     assert list(frames["conditions"].columns[:2]) == ["province", "outcome"]
     assert reports.to_dict()["P"]["province"]["code"] == "P"

@@ -214,7 +214,14 @@ def add_parser(
     readiness.add_argument(
         "--on", type=parse_date, required=True, help="the date whose rules apply (YYYY-MM-DD)"
     )
-    readiness.add_argument("--target", type=int, help="the target year, e.g. 2025")
+    readiness.add_argument(
+        "--target",
+        type=int,
+        help=(
+            "the target year, e.g. 2025: its plan and programme targets (263/QĐ-TTg for 2025) "
+            "and the province conditions of that year, on the data as of --on"
+        ),
+    )
     readiness.add_argument(
         "--period", type=int, help="the assessment year (default: the latest not after --on)"
     )

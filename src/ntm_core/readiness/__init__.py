@@ -14,7 +14,8 @@ Where things live: ``_assess`` (assess_province, assess_provinces), ``_levels``
 ``_conditions`` (the province's conditions and gaps), ``_gaps`` (blocking
 units, most failed criteria, closest communes), ``_model`` (the report and
 its records), ``_labels`` (synthetic values, illustrative and overridden
-thresholds), ``_files`` (recognitions and targets files), ``_year`` (the year's results:
+thresholds), ``_files`` (recognitions and targets files), ``_targets`` (programme targets:
+263/QĐ-TTg's regional targets for 2025), ``_year`` (the year's results:
 increases over the previous period), ``_render`` (text, JSON, Markdown, HTML),
 ``_sheets`` (workbook sheets and DataFrames), ``_display`` (repr and notebook HTML),
 ``_plots`` (``report.plot``).
@@ -41,6 +42,7 @@ from ntm_core.readiness._model import (
 )
 from ntm_core.readiness._plots import ReadinessPlots
 from ntm_core.readiness._rollup import TierCounts
+from ntm_core.readiness._targets import ProgramTargets
 from ntm_core.readiness._year import YEAR_RESULTS_SCHEMA, YearCount, YearResults, year_results
 
 __all__ = [
@@ -51,6 +53,7 @@ __all__ = [
     "LevelResult",
     "PlanTarget",
     "PlanTargetProgress",
+    "ProgramTargets",
     "ProvinceReadiness",
     "ProvincesReadiness",
     "ReadinessPlots",

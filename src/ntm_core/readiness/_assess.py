@@ -24,7 +24,8 @@ from ntm_core.readiness._model import (
     Recognition,
 )
 from ntm_core.readiness._rollup import TierCounts, aggregates, positions, tier_counts
-from ntm_core.rules import Rulebook, RuleSet
+from ntm_core.readiness._targets import program_target_years, program_targets
+from ntm_core.rules import Rulebook, RulePurpose, RuleSet
 
 __all__ = ["assess_province", "assess_provinces"]
 
@@ -102,8 +103,15 @@ def assess_province(
     Nothing dated after ``on`` is counted: a period's data are dated at the end
     of its year, so ``period`` (default: the latest such period) must end on
     or before ``on``; recognitions are those decided on or before it; a
-    target's progress needs its year's data. ``target_year`` selects the
-    targets of that year.
+    target's progress needs its year's data.
+
+    ``target_year`` selects the targets **and** the province conditions of that
+    year: the plan targets of the year, the programme targets for it (Decision
+    263/QĐ-TTg's regional targets for 2025, :attr:`ProvinceReadiness.program_targets`),
+    and the conditions of the province rule set of the programme period that
+    holds the year (2025: 321/QĐ-TTg's ``vn.province.task_completed@2021-2025``;
+    2030: 51/2025/QĐ-TTg's ``@2026-2030``), evaluated on the data as of ``on``.
+    Communes, districts and towns are always judged by the rules in force on ``on``.
 
     Raises:
         InputError: If the province is not in the tree, no period ends on or
@@ -170,8 +178,10 @@ def assess_provinces(
             msg = f"province {code!r} is not in the administrative tree on {on.isoformat()}"
             raise InputError(msg, column="province", value=code)
     period = _period(observations, period, on)
+    conditions_on = on
     if target_year is not None:
         targets = _targets_of(book, targets, target_year, scope)
+        conditions_on = _conditions_on(book, target_year, scope) or on
     recognitions = [r for r in recognitions if _known_on(r, on)]
     inside = {code: snapshot.descendants(code) for code in wanted}
     everyone = [u for members in inside.values() for u in members]
@@ -186,7 +196,11 @@ def assess_provinces(
             data = observations if year == period else (history or observations)
             # An earlier period is judged by the rules in force at its end (1980 for 2021).
             when = on if year == period else min(on, dt.date(year, 12, 31))
-            cache[year] = _assess_levels(book, data, heads, groups, snapshot, year, when, scope)
+            # The target year's province conditions judge the report's own period only.
+            province_on = conditions_on if year == period else when
+            cache[year] = _assess_levels(
+                book, data, heads, groups, snapshot, year, when, scope, province_on=province_on
+            )
         return cache[year]
 
     all_levels = levels_of(period)
@@ -221,6 +235,8 @@ def assess_provinces(
             recognitions=recognitions,
             targets=_progress(targets, levels_for, periods_seen),
             synthetic=synthetic,
+            scope=scope,
+            conditions_on=conditions_on,
         )
     return ProvincesReadiness(reports=reports)
 
@@ -238,6 +254,8 @@ def _report(
     recognitions: Sequence[Recognition],
     targets: list[PlanTargetProgress],
     synthetic: bool,
+    scope: str,
+    conditions_on: dt.date,
 ) -> ProvinceReadiness:
     groups = {
         level: [u for u in inside if u.level in kinds] for level, kinds in _UNIT_LEVELS.items()
@@ -248,7 +266,14 @@ def _report(
     if p_result is not None and p_result.batch is not None and len(p_result.units):
         province_assessment = p_result.batch.explain(province.code, period)
         conditions = condition_statuses(province_assessment, p_result.batch.ladder, levels, on)
+    program = (
+        program_targets(book, province, levels, year=target_year, on=on, scope=scope)
+        if target_year is not None
+        else None
+    )
     rules = tuple(dict.fromkeys(i for r in levels.values() if r.batch for i in r.batch.ladder.ids))
+    if program is not None:
+        rules = (*rules, program.edition)
     codes = {u.code for u in inside} | {province.code}
     return ProvinceReadiness(
         province=province,
@@ -262,10 +287,33 @@ def _report(
         district_counts=_district_counts(levels),
         recognitions=tuple(r for r in recognitions if r.unit in codes),
         targets=tuple(targets),
+        program_targets=program,
+        conditions_on=_other_conditions(
+            book, levels, conditions_on=conditions_on, on=on, scope=scope
+        ),
         rules=rules,
         rules_hash=book.content_hash(rules),
         labels=report_labels(levels, synthetic=synthetic),
     )
+
+
+def _other_conditions(
+    book: Rulebook,
+    levels: Mapping[RuleLevel, LevelResult],
+    *,
+    conditions_on: dt.date,
+    on: dt.date,
+    scope: str,
+) -> dt.date | None:
+    """``conditions_on`` if the province was judged by other rules than those in force on ``on``."""
+    result = levels.get(RuleLevel.PROVINCE)
+    if conditions_on == on or result is None or result.batch is None:
+        return None
+    try:
+        own = Ladder.for_level(book, level=RuleLevel.PROVINCE, on=on, scope=scope).ids
+    except RuleNotInForceError:
+        return conditions_on
+    return None if own == result.batch.ladder.ids else conditions_on
 
 
 def _assess_levels(  # noqa: PLR0917 - private; called from one place with all its context
@@ -277,8 +325,14 @@ def _assess_levels(  # noqa: PLR0917 - private; called from one place with all i
     period: int,
     on: dt.date,
     scope: str,
+    *,
+    province_on: dt.date,
 ) -> dict[RuleLevel, LevelResult]:
-    """Communes, then districts and towns (with shares of their communes), then the provinces."""
+    """Communes, then districts and towns (with shares of their communes), then the provinces.
+
+    The provinces are judged by the rules in force on ``province_on`` (the
+    target year's conditions), on the same data and children.
+    """
     levels: dict[RuleLevel, LevelResult] = {}
     communes = assess_level(
         book,
@@ -309,7 +363,7 @@ def _assess_levels(  # noqa: PLR0917 - private; called from one place with all i
             aggregates=found,
         )
     try:
-        p_ladder = Ladder.for_level(book, level=RuleLevel.PROVINCE, on=on, scope=scope)
+        p_ladder = Ladder.for_level(book, level=RuleLevel.PROVINCE, on=province_on, scope=scope)
     except RuleNotInForceError:
         return levels
     levels[RuleLevel.PROVINCE] = assess_level(
@@ -318,7 +372,7 @@ def _assess_levels(  # noqa: PLR0917 - private; called from one place with all i
         units=provinces,
         observations=observations,
         period=period,
-        on=on,
+        on=province_on,
         scope=scope,
         aggregates=aggregates(p_ladder.rungs, provinces, levels, snapshot),
     )
@@ -447,28 +501,67 @@ def _years(editions: Sequence[RuleSet]) -> set[int]:
     """The years the editions are for: their plan period (``2021-2025``), else their validity."""
     out: set[int] = set()
     for edition in editions:
-        span = re.fullmatch(r"(\d{4})-(\d{4})", edition.edition)
-        if span:
-            out.update(range(int(span[1]), int(span[2]) + 1))
-            continue
-        end = edition.valid_to or edition.valid_from
-        last = (end - dt.timedelta(days=1)).year if end > edition.valid_from else end.year
-        out.update(range(edition.valid_from.year, last + 1))
+        out.update(_years_of(edition))
     return out
+
+
+def _years_of(edition: RuleSet) -> range:
+    span = re.fullmatch(r"(\d{4})-(\d{4})", edition.edition)
+    if span:
+        return range(int(span[1]), int(span[2]) + 1)
+    end = edition.valid_to or edition.valid_from
+    last = (end - dt.timedelta(days=1)).year if end > edition.valid_from else end.year
+    return range(edition.valid_from.year, last + 1)
+
+
+def _province_editions(book: Rulebook, scope: str) -> list[RuleSet]:
+    """The province rule sets that decide a tier, of ``scope`` and of ``vn``."""
+    return [
+        e
+        for e in book
+        if e.level is RuleLevel.PROVINCE
+        and e.purpose is RulePurpose.TIER
+        and e.key.split(".")[0] in {"vn", scope}
+    ]
+
+
+def _conditions_on(book: Rulebook, year: int, scope: str) -> dt.date | None:
+    """A day on which the province conditions of ``year``'s programme period are in force.
+
+    The edition is the latest whose period holds the year; the day is the end of
+    the year, moved into the edition's validity (2021 → 321's first day).
+    """
+    editions = [e for e in _province_editions(book, scope) if year in _years_of(e)]
+    if not editions:
+        return None
+    edition = max(editions, key=lambda e: e.valid_from)
+    day = max(dt.date(year, 12, 31), edition.valid_from)
+    if edition.valid_to is not None:
+        day = min(day, edition.valid_to - dt.timedelta(days=1))
+    return day
 
 
 def _targets_of(
     book: Rulebook, targets: Sequence[PlanTarget], year: int, scope: str
 ) -> list[PlanTarget]:
     """The targets of ``year``; an error naming the years that have targets or conditions."""
-    editions = [
-        e for e in book if e.level is RuleLevel.PROVINCE and e.key.split(".")[0] in {"vn", scope}
-    ]
-    years = _years(editions) | {t.year for t in targets}
-    if year not in years:
-        listed = ", ".join(map(str, sorted(years))) or "none"
+    conditions = _years(_province_editions(book, scope))
+    program = program_target_years(book, scope)
+    plan = {t.year for t in targets}
+    if year not in conditions | program | plan:
+        listed = ", ".join(map(str, sorted(conditions | program | plan))) or "none"
         msg = (
-            f"no plan target or province condition is encoded for {year}; years with some: {listed}"
+            f"no plan target, programme target or province condition is encoded for {year}; "
+            f"years with some: {listed} (province conditions: {_span(conditions)}; "
+            f"programme targets: {_span(program)}; plan targets: {_span(plan)})"
         )
         raise InputError(msg, column="target", value=year)
     return [t for t in targets if t.year == year]
+
+
+def _span(years: set[int]) -> str:
+    """``"2021–2030"`` for a run of years, else the years joined by commas, or ``"none"``."""
+    ordered = sorted(years)
+    if len(ordered) > 2 and ordered == list(range(ordered[0], ordered[-1] + 1)):
+        return f"{ordered[0]}–{ordered[-1]}"
+    return ", ".join(map(str, ordered)) or "none"

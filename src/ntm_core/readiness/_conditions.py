@@ -13,8 +13,9 @@ from ntm_core._core.display import unit_text
 from ntm_core._core.vocabulary import Citation, Outcome, Provenance, RuleLevel
 from ntm_core.engine import Assessment, CheckResult, Ladder, Value
 from ntm_core.readiness._levels import LevelResult
+from ntm_core.rules import Aggregate
 
-__all__ = ["ConditionStatus", "condition_statuses"]
+__all__ = ["ConditionStatus", "children_of", "condition_statuses", "status_of"]
 
 
 @attrs.frozen(kw_only=True)
@@ -72,54 +73,99 @@ def condition_statuses(
     """
     edition = ladder.rungs[0]
     aggregates = {i.key: i.aggregate for _, i in edition.indicators() if i.aggregate is not None}
-    out = []
-    for criterion in assessment.rungs[0].criteria:
-        for check in criterion.checks:
-            agg = aggregates.get(check.key)
-            children = len(levels[agg.of].units) if agg is not None and agg.of in levels else None
-            name = f"{_KIND_NAMES.get(agg.of, 'units')} at {agg.tier.label('en')}" if agg else ""
-            name_vi = (
-                f"{_KIND_NAMES_VI.get(agg.of, 'đơn vị')} {agg.tier.label('vi')}" if agg else ""
-            )
-            gap, gap_units = _gap(check, children, name)
-            gap_vi = _gap_vi(check, gap_units, name_vi) if gap is not None else None
-            outcome, reason, reason_vi = check.outcome, None, None
-            if agg is not None and children == 0:
-                kind = _KIND_NAMES.get(agg.of, "units")
-                kind_vi = _KIND_NAMES_VI.get(agg.of, "đơn vị")
-                outcome = Outcome.NOT_APPLICABLE
-                reason = (
-                    f"a share of {kind}, and there are no {kind} in the administrative tree "
-                    f"on {on.isoformat()}"
-                )
-                reason_vi = (
-                    f"là tỷ lệ {kind_vi}, nhưng cây đơn vị hành chính ngày {on.isoformat()} "
-                    f"không có {kind_vi} nào"
-                )
-                if agg.of in {RuleLevel.DISTRICT, RuleLevel.TOWN} and on >= _NO_DISTRICTS:
-                    reason += " (district level abolished on 2025-07-01, NQ 1665/NQ-UBTVQH15)"
-                    reason_vi += (
-                        " (cấp huyện kết thúc hoạt động từ 2025-07-01, NQ 1665/NQ-UBTVQH15)"
-                    )
-            out.append(
-                ConditionStatus(
-                    code=criterion.code,
-                    name_vi=criterion.name_vi,
-                    name_en=criterion.name_en,
-                    outcome=outcome,
-                    observed=check.observed,
-                    threshold=check.threshold,
-                    unit=check.unit,
-                    gap=gap,
-                    gap_units=gap_units,
-                    citation=check.citation,
-                    provenance=check.provenance,
-                    reason=reason,
-                    gap_vi=gap_vi,
-                    reason_vi=reason_vi,
-                )
-            )
-    return out
+    return [
+        status_of(
+            check,
+            code=criterion.code,
+            name_vi=criterion.name_vi,
+            name_en=criterion.name_en,
+            aggregate=aggregates.get(check.key),
+            levels=levels,
+            on=on,
+        )
+        for criterion in assessment.rungs[0].criteria
+        for check in criterion.checks
+    ]
+
+
+def children_of(aggregate: Aggregate, levels: Mapping[RuleLevel, LevelResult]) -> int | None:
+    """How many units an aggregate's share is over (``None`` when no level of it was assessed)."""
+    found = [levels[of] for of, _ in aggregate.parts() if of in levels]
+    return sum(len(r.units) for r in found) if found else None
+
+
+def _kinds(aggregate: Aggregate, names: Mapping[RuleLevel, str], fallback: str, lang: str) -> str:
+    """``"districts"``, or ``"districts and towns and cities"`` for a share of several levels."""
+    joiner = " và " if lang == "vi" else " and "
+    return joiner.join(names.get(of, fallback) for of, _ in aggregate.parts())
+
+
+def _at_tiers(aggregate: Aggregate, lang: str) -> str:
+    """``"communes at advanced"`` (``"xã NTM nâng cao"``), every part of the share joined."""
+    if lang == "vi":
+        return " hoặc ".join(
+            f"{_KIND_NAMES_VI.get(of, 'đơn vị')} {tier.label('vi')}"
+            for of, tier in aggregate.parts()
+        )
+    return " or ".join(
+        f"{_KIND_NAMES.get(of, 'units')} at {tier.label('en')}" for of, tier in aggregate.parts()
+    )
+
+
+def status_of(
+    check: CheckResult,
+    *,
+    code: str,
+    name_vi: str,
+    name_en: str,
+    aggregate: Aggregate | None,
+    levels: Mapping[RuleLevel, LevelResult],
+    on: dt.date,
+) -> ConditionStatus:
+    """One check as a :class:`ConditionStatus`: its gap, or why it does not apply.
+
+    A share over zero units is ``NOT_APPLICABLE`` with the reason (in both
+    languages), whatever the check's own outcome.
+    """
+    children = children_of(aggregate, levels) if aggregate is not None else None
+    name = _at_tiers(aggregate, "en") if aggregate else ""
+    gap, gap_units = _gap(check, children, name)
+    vi_name = _at_tiers(aggregate, "vi") if aggregate else ""
+    gap_vi = _gap_vi(check, gap_units, vi_name) if gap is not None else None
+    outcome, reason, reason_vi = check.outcome, None, None
+    if aggregate is not None and children == 0:
+        kind = _kinds(aggregate, _KIND_NAMES, "units", "en")
+        kind_vi = _kinds(aggregate, _KIND_NAMES_VI, "đơn vị", "vi")
+        outcome, gap, gap_vi, gap_units = Outcome.NOT_APPLICABLE, None, None, None
+        reason = (
+            f"a share of {kind}, and there are no {kind} in the administrative tree "
+            f"on {on.isoformat()}"
+        )
+        reason_vi = (
+            f"là tỷ lệ {kind_vi}, nhưng cây đơn vị hành chính ngày {on.isoformat()} "
+            f"không có {kind_vi} nào"
+        )
+        if {RuleLevel.DISTRICT, RuleLevel.TOWN} & {of for of, _ in aggregate.parts()} and (
+            on >= _NO_DISTRICTS
+        ):
+            reason += " (district level abolished on 2025-07-01, NQ 1665/NQ-UBTVQH15)"
+            reason_vi += " (cấp huyện kết thúc hoạt động từ 2025-07-01, NQ 1665/NQ-UBTVQH15)"
+    return ConditionStatus(
+        code=code,
+        name_vi=name_vi,
+        name_en=name_en,
+        outcome=outcome,
+        observed=check.observed,
+        threshold=check.threshold,
+        unit=check.unit,
+        gap=gap,
+        gap_units=gap_units,
+        citation=check.citation,
+        provenance=check.provenance,
+        reason=reason,
+        gap_vi=gap_vi,
+        reason_vi=reason_vi,
+    )
 
 
 def _gap(check: CheckResult, children: int | None, kind_name: str) -> tuple[str | None, int | None]:

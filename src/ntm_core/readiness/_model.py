@@ -26,6 +26,7 @@ from ntm_core.readiness._labels import ReportLabels
 from ntm_core.readiness._levels import LevelResult
 from ntm_core.readiness._plots import ReadinessPlots
 from ntm_core.readiness._rollup import TierCounts, band_labels
+from ntm_core.readiness._targets import ProgramTargets
 
 if TYPE_CHECKING:
     from ntm_core.readiness._year import YearResults
@@ -174,7 +175,9 @@ class ProvinceReadiness:
     """The readiness report of a province for a target year.
 
     ``levels`` is a read-only mapping; ``labels`` says whether the values are
-    synthetic and which thresholds are illustrative or overridden by a sheet.
+    synthetic and which thresholds are illustrative or overridden by a sheet;
+    ``program_targets`` compares the province's shares with its region's
+    programme targets for the target year (Decision 263/QĐ-TTg, 2025).
 
     Read it as text (:meth:`to_text`), Markdown, HTML, JSON-ready data
     (:meth:`to_dict`), a workbook (:meth:`to_excel`) or pandas DataFrames
@@ -203,6 +206,18 @@ class ProvinceReadiness:
     rules: tuple[str, ...] = attrs.field(converter=_strings)
     rules_hash: str
     labels: ReportLabels = attrs.field(factory=ReportLabels)
+    conditions_on: dt.date | None = None
+    """The day whose province conditions judged the province, when :attr:`target_year`
+    chose others than those in force on :attr:`on` (``--target 2030`` → 51/2025's).
+
+    .. versionadded:: 0.3.0
+    """
+    program_targets: ProgramTargets | None = None
+    """The programme targets of :attr:`target_year` (263/QĐ-TTg for 2025) beside the
+    province's shares, or ``None`` (no target year, or none encoded for it).
+
+    .. versionadded:: 0.3.0
+    """
 
     @property
     def communes(self) -> LevelResult:

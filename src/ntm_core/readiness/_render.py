@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from ntm_core.readiness._conditions import ConditionStatus
     from ntm_core.readiness._gaps import CriterionFailures
     from ntm_core.readiness._model import ProvinceReadiness
+    from ntm_core.readiness._targets import ProgramTargets
     from ntm_core.readiness._year import YearResults
 
 __all__ = [
@@ -108,6 +109,7 @@ def readiness_to_dict(
         "on": report.on.isoformat(),
         "period": report.period,
         "target_year": report.target_year,
+        "conditions_on": report.conditions_on.isoformat() if report.conditions_on else None,
         "tier": (province.tier.value if province.tier else "unknown")
         if province is not None
         else None,
@@ -185,6 +187,9 @@ def readiness_to_dict(
             }
             for p in report.targets
         ],
+        "program_targets": (
+            report.program_targets.to_dict() if report.program_targets is not None else None
+        ),
         "provisional_decisions": report.provenance_summary(),
         "rules": list(report.rules),
         "rules_hash": report.rules_hash,
@@ -216,6 +221,14 @@ _WORDS: dict[str, tuple[str, str]] = {
     "data": (
         "Data: period {period}; rules in force on {on}",
         "Dữ liệu: kỳ {period}; quy định có hiệu lực ngày {on}",
+    ),
+    "conditions_of": (
+        "; province conditions of {year} (in force on {day})",
+        "; điều kiện của tỉnh năm {year} (có hiệu lực ngày {day})",
+    ),
+    "md_conditions_of": (
+        " Province conditions of {year} (in force on {day}).",
+        " Điều kiện của tỉnh năm {year} (có hiệu lực ngày {day}).",
     ),
     "unknown": ("unknown", "chưa rõ"),
     "not_completed": ("NTM task not yet completed", "chưa hoàn thành nhiệm vụ xây dựng NTM"),
@@ -263,6 +276,22 @@ _WORDS: dict[str, tuple[str, str]] = {
     ),
     "no_data": ("no data", "chưa có dữ liệu"),
     "target": ("Target {year}: {label}: {status}", "Mục tiêu {year}: {label}: {status}"),
+    "program": (
+        "Program targets ({instrument}) for {year}, region {region} ({edition}):",
+        "Mục tiêu Chương trình ({instrument}) đến năm {year}, vùng {region} ({edition}):",
+    ),
+    "h_program": (
+        "Program targets ({instrument}) for {year}",
+        "Mục tiêu Chương trình ({instrument}) đến năm {year}",
+    ),
+    "program_line": (
+        "Region {region}; rule set {edition}. A target is a share of the province's units.",
+        "Vùng {region}; bộ quy định {edition}. Mỗi mục tiêu là tỷ lệ đơn vị của tỉnh.",
+    ),
+    "program_header": (
+        "| | Code | Target | Observed | Needs | Gap | Citation | Provenance |",
+        "| | Mã | Mục tiêu | Hiện trạng | Yêu cầu | Còn thiếu | Căn cứ | Nguồn gốc ngưỡng |",
+    ),
     "provisional": (
         "Provisional: decisions using unverified or illustrative thresholds: {parts}",
         "Tạm tính: kết quả dùng ngưỡng chưa kiểm chứng hoặc minh họa: {parts}",
@@ -375,6 +404,13 @@ def _gap_text(c: ConditionStatus, lang: Lang) -> str:
     return gap or ""
 
 
+def _conditions_of(report: ProvinceReadiness, lang: Lang, *, phrase: str = "conditions_of") -> str:
+    """Which year's province conditions judged the province, when not those of ``on``."""
+    if report.conditions_on is None:
+        return ""
+    return _w(phrase, lang, year=report.target_year, day=report.conditions_on.isoformat())
+
+
 def outcome_note(report: ProvinceReadiness, lang: Lang) -> str | None:
     """:meth:`ProvinceReadiness.outcome_note` in ``lang``."""
     if lang == "en":
@@ -406,7 +442,10 @@ def readiness_text(  # noqa: PLR0912, PLR0915 - one section of the summary after
         else _w("readiness", lang)
     )
     lines.append(f"{report.province.name} ({report.province.code}) — {target}")
-    lines.append(_w("data", lang, period=report.period, on=report.on.isoformat()))
+    lines.append(
+        _w("data", lang, period=report.period, on=report.on.isoformat())
+        + _conditions_of(report, lang)
+    )
     assessment = report.province_assessment
     if assessment is not None:
         met = sum(c.outcome is Outcome.MET for c in report.conditions)
@@ -506,6 +545,7 @@ def readiness_text(  # noqa: PLR0912, PLR0915 - one section of the summary after
             )
         label = progress.target.label_vi if lang == "vi" else progress.target.label_en
         lines.append(_w("target", lang, year=progress.target.year, label=label, status=status))
+    lines.extend(_program_lines(report, lang))
     if ocop_lines:
         lines.extend(ocop_lines)
     shaky = report.provenance_summary()
@@ -515,6 +555,57 @@ def readiness_text(  # noqa: PLR0912, PLR0915 - one section of the summary after
     lines.extend(_label_lines(report, full=False, lang=lang))
     text = "\n".join(line for line in lines if line)
     return text if year is None else text + "\n" + "\n".join(year.lines(lang=lang))
+
+
+def _program_fields(program: ProgramTargets) -> dict[str, object]:
+    return {
+        "instrument": program.instrument.number,
+        "year": program.year,
+        "region": program.region.value if program.region is not None else "?",
+        "edition": program.edition,
+    }
+
+
+def _program_lines(report: ProvinceReadiness, lang: Lang) -> list[str]:
+    """The programme targets: a heading, then one line per target with its gap."""
+    program = report.program_targets
+    if program is None:
+        return []
+    lines = [_w("program", lang, **_program_fields(program))]
+    for c in program.targets:
+        gap = _gap_text(c, lang)
+        provenance = f", {c.provenance.value}" if c.provenance else ""
+        lines.append(
+            f"  {_MARK[c.outcome]} {c.code} {_name(c, lang)}: {_value(c.observed, c.unit, lang)} "
+            f"({_w('needs', lang)} {_value(c.threshold, c.unit, lang)}{provenance})"
+            + (f"  → {gap}" if gap else "")
+        )
+    return lines
+
+
+def _program_markdown(report: ProvinceReadiness, lang: Lang) -> list[str]:
+    """The programme targets as a Markdown section (empty without them)."""
+    program = report.program_targets
+    if program is None:
+        return []
+    fields = _program_fields(program)
+    out = [
+        "",
+        f"## {_w('h_program', lang, **fields)}",
+        "",
+        _w("program_line", lang, **fields),
+        "",
+        _w("program_header", lang),
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    out += [
+        f"| {_MARK[c.outcome]} | {c.code} | {markdown_cell(_name(c, lang))} | "
+        f"{_value(c.observed, c.unit, lang)} | {_value(c.threshold, c.unit, lang)} | "
+        f"{markdown_cell(_gap_text(c, lang))} | {markdown_cell(c.citation or '')} | "
+        f"{c.provenance.value if c.provenance else ''} |"
+        for c in program.targets
+    ]
+    return out
 
 
 def _label_lines(report: ProvinceReadiness, *, full: bool = True, lang: Lang = "en") -> list[str]:
@@ -556,7 +647,10 @@ def readiness_markdown(
     notice = _label_lines(report, lang=lang)
     if notice:
         out += [f"> {line}" for line in notice] + [""]
-    out.append(_w("period", lang, period=data["period"], on=data["on"], year=data["target_year"]))
+    out.append(
+        _w("period", lang, period=data["period"], on=data["on"], year=data["target_year"])
+        + _conditions_of(report, lang, phrase="md_conditions_of")
+    )
     out += [
         "",
         f"## {_w('h_conditions', lang)}",
@@ -647,6 +741,7 @@ def readiness_markdown(
         f"| {'' if t['met'] is None else _w('yes' if t['met'] else 'no', lang)} |"
         for t in data["targets"]
     ]
+    out += _program_markdown(report, lang)
     if data["meets_but_not_recognised"]:
         out += ["", f"## {_w('h_unrecognised', lang)}", ""]
         out += [

@@ -64,8 +64,12 @@ def share_column(
     ``index`` holds each child's parent position (-1 for none), ``m`` the number
     of parents. ``None`` when children of unknown tier could change the share,
     and when the parent has no such children: a share of nothing is not 100%
-    (the province's report calls that condition not applicable).
+    (the province's report calls that condition not applicable). All ``None``
+    when the children's rules decide no such tier (advanced communes under
+    Decision 1980): a count nobody made is unknown, not zero.
     """
+    if children.batch is None or tier not in children.batch.ladder.tiers:
+        return [None] * m
     keep = index >= 0
     total = np.bincount(index[keep], minlength=m)
     certain = np.bincount(index[keep], weights=children.at_least(tier)[keep], minlength=m)

@@ -26,7 +26,9 @@ if TYPE_CHECKING:
 
 __all__ = ["FRAMES", "Section", "combined_frames", "frames", "sections", "sheets"]
 
-FRAMES = ("conditions", "communes", "levels", "closest", "criteria", "targets")
+FRAMES = (
+    "conditions", "communes", "levels", "closest", "criteria", "targets", "program_targets",
+)  # fmt: skip
 """The names of the frames of :meth:`ProvinceReadiness.to_frame`, in order."""
 
 _SHAKY = {Provenance.UNVERIFIED, Provenance.ILLUSTRATIVE}
@@ -219,6 +221,7 @@ def sections(
             ],
         )
     )
+    out.append(_program_section(report, lang))
     if year is not None:
         out.append(_year_section(year, lang))
     out.append(
@@ -230,6 +233,42 @@ def sections(
         )
     )
     return out
+
+
+def _program_section(report: ProvinceReadiness, lang: Lang) -> Section:
+    """The programme targets of the target year (263/QĐ-TTg for 2025); no rows without them."""
+    program = report.program_targets
+    rows: list[tuple[object, ...]] = []
+    if program is not None:
+        for c in program.targets:
+            gap = (c.gap_vi or c.gap) if lang == "vi" else c.gap
+            reason = (c.reason_vi or c.reason) if lang == "vi" else c.reason
+            rows.append((
+                program.year, program.region.value if program.region else None, c.outcome,
+                c.code, c.name_vi if lang == "vi" else c.name_en, c.observed, c.threshold,
+                unit_text(c.unit, lang=lang) or None, reason or gap,
+                str(c.citation) if c.citation else None,
+                c.provenance.value if c.provenance else None, program.edition,
+            ))  # fmt: skip
+    return Section(
+        name="program_targets",
+        title=("Program targets", "Mục tiêu Chương trình"),
+        columns=(
+            ("year", "Year", "Năm"),
+            ("region", "Region", "Vùng"),
+            ("outcome", "Outcome", "Kết quả"),
+            ("code", "Code", "Mã"),
+            ("target", "Target", "Mục tiêu"),
+            ("observed", "Observed", "Hiện trạng"),
+            ("required", "Required", "Yêu cầu"),
+            ("unit", "Unit", "Đơn vị tính"),
+            ("gap", "Gap", "Còn thiếu"),
+            ("citation", "Citation", "Căn cứ"),
+            ("provenance", "Provenance", "Nguồn gốc ngưỡng"),
+            ("rule_set", "Rule set", "Bộ quy định"),
+        ),
+        rows=rows,
+    )
 
 
 def _year_section(year: YearResults, lang: Lang) -> Section:
@@ -266,6 +305,11 @@ def _notes(report: ProvinceReadiness, lang: Lang) -> list[tuple[object, ...]]:
         ("Kỳ số liệu" if vi else "Period", report.period),
         ("Năm mục tiêu" if vi else "Target year", report.target_year),
     ]
+    if report.conditions_on is not None:
+        rows.append((
+            "Điều kiện của tỉnh theo quy định ngày" if vi else "Province conditions in force on",
+            report.conditions_on,
+        ))  # fmt: skip
     province = report.province_assessment
     if province is not None:
         rows.append(
