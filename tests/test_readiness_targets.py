@@ -205,3 +205,33 @@ def test_cli_target_year_selects_targets_and_conditions(capsys):
     code, _ = run("readiness", "--on", "2024-12-31", "--target", "1999")
     assert code == 1
     assert "years with some: 2021" in capsys.readouterr().err
+
+
+def test_an_unknown_region_and_missing_levels_leave_the_targets_unknown(report):
+    from ntm_core import RuleLevel
+    from ntm_core.readiness._targets import program_targets
+
+    mars = attrs.evolve(report.province, attributes={"region": "Mars"})
+    communes_only = {RuleLevel.COMMUNE: report.levels[RuleLevel.COMMUNE]}
+    found = program_targets(
+        Rulebook.bundled(), mars, communes_only, year=2025, on=report.on, scope="ha-tinh"
+    )
+    assert found.region is None
+    by_code = {t.code: t for t in found.targets}
+    # no district-level results at all: unknown (not "not applicable", which needs an empty tree)
+    assert by_code["MT2"].outcome is Outcome.UNKNOWN
+    assert by_code["MT2"].reason is None
+    assert by_code["MT3"].outcome is Outcome.NOT_MET  # a region-less target still applies
+
+
+def test_the_workbook_notes_the_target_years_province_conditions(sample, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    report = ntm.readiness(sample, on="2024-12-31", target=2030)
+    path = tmp_path / "r.xlsx"
+    report.to_excel(path)
+    notes = [
+        tuple(c.value for c in row)
+        for row in openpyxl.load_workbook(path)["Labels and notes"].iter_rows()
+    ]
+    found = dict(notes)["Province conditions in force on"]
+    assert found.date() == dt.date(2030, 12, 31)  # openpyxl reads a date cell back as a datetime
