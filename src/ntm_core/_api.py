@@ -281,7 +281,11 @@ def readiness(
             (communes, districts, towns, the province) — anything
             :func:`~ntm_core.read_observations` reads — with ``province`` and ``tree``.
         on: The date whose rules apply.
-        target: The year the province targets (e.g. 2025).
+        target: The year the province targets (e.g. 2025): selects that year's
+            plan and programme targets
+            (:attr:`~ntm_core.readiness.ProvinceReadiness.program_targets`) and
+            province conditions (2030: 51/2025/QĐ-TTg's), judged on the data as
+            of ``on`` (:func:`~ntm_core.readiness.assess_province`).
         province: The province's code (``"42"`` for Hà Tĩnh).
         tree: The administrative tree (an :class:`~ntm_core.admin.AdminTree`,
             or a snapshot); for Hà Tĩnh the bundled one by default.
@@ -294,7 +298,8 @@ def readiness(
 
     Raises:
         InputError: If ``province`` or ``tree`` is missing for data that is not
-            a sample, or the province is not in the tree.
+            a sample, the province is not in the tree, or nothing is encoded for
+            ``target`` (the message names the years that have targets or conditions).
 
     .. versionadded:: 0.2.0
     """
