@@ -446,3 +446,36 @@ def test_xlsx_templates_go_through_the_one_writer(minimal, tmp_path):
     assert sheet.title == "thresholds"
     assert [c.value for c in sheet[1]] == list(SHEET_COLUMNS)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["sheet.xlsx"]
+
+
+def test_a_filled_blank_row_of_a_targets_template_keeps_the_target_year(tmp_path):
+    # 263's targets are all for 2025: a blank regional row must carry that
+    # year, or a filled one would be refused ("needs the year").
+    book = Rulebook.bundled()
+    edition = book.get("vn.province.targets@2021-2025")
+    path = tmp_path / "targets.csv"
+    write_template(edition, path, region=Region.BTB)
+    rows = rows_of(path.read_text(encoding="utf-8"))
+    blank = [
+        r for r in rows if r["indicator"] == "share_communes_advanced" and r["region"] == "BTB"
+    ]
+    assert [r["year"] for r in blank] == ["2025"]
+    blank[0].update(
+        value="42",
+        citation_number="263/QĐ-TTg",
+        citation_date="2022-02-22",
+        provenance="unverified",
+        note="test value, not a legal one",
+    )
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=SHEET_COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    overlaid = book.with_thresholds(path).get("vn.province.targets@2021-2025")
+    values = {
+        (t.region, t.selectors().get("year"), t.value)
+        for _, i in overlaid.indicators()
+        if i.key == "share_communes_advanced"
+        for t in i.thresholds
+    }
+    assert (Region.BTB, 2025, 42) in values

@@ -154,6 +154,10 @@ def template_rows(edition: RuleSet, *, region: Region | None = None) -> Iterator
             and t.group is None
             for t in shown
         )
+        # A blank row keeps the year every known value of the indicator is for
+        # (a targets edition's 2025): a filled row without it would be refused.
+        years = {t.selectors().get("year") for t in shown}
+        year = years.pop() if len(years) == 1 else None
         for slot in slots:
             wanted = {k: v for k, v in slot.items() if v is not None}
             if wanted and known_everywhere:
@@ -164,7 +168,7 @@ def template_rows(edition: RuleSet, *, region: Region | None = None) -> Iterator
                 for t in shown
             ):
                 continue
-            yield _row(edition, criterion.code, indicator, None, **slot)
+            yield _row(edition, criterion.code, indicator, None, **slot, year=year)
 
 
 def write_template(
