@@ -54,8 +54,18 @@ DISTRICT_OWN = {
     "commune_content_satisfaction_min": Fraction(85),
     **dict.fromkeys(
         (
+            "communes_car_road_to_district_share",
+            "district_roads_paved_share",
+            "district_roads_maintained_share",
+            "district_roads_planned_grade_share",
+        ),
+        Fraction(100),
+    ),
+    **dict.fromkeys(
+        (
             "district_planning_criterion_met",
-            "district_transport_criterion_met",
+            "district_transport_unlisted_indicators_met",
+            "district_bus_station_met",
             "district_irrigation_criterion_met",
             "district_electricity_criterion_met",
             "district_health_culture_education_criterion_met",

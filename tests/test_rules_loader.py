@@ -65,6 +65,28 @@ def test_minimal_file_loads_into_the_model():
     assert edition.indicator("13.1").key == "coop_effective"
 
 
+def test_a_citation_of_another_instrument_does_not_borrow_the_files_date(tmp_path):
+    """Decision 320's transport criterion is cited to guidance 932/QĐ-BGTVT, whose date is unknown."""
+    text = (DATA / "rules" / "minimal.toml").read_text(encoding="utf-8")
+    text = text.replace(
+        'citation = { item = "10" }', 'citation = { number = "9/GUIDE", item = "10" }', 1
+    )
+    path = tmp_path / "guided.toml"
+    path.write_text(text, encoding="utf-8")
+    edition = Rulebook.from_paths([path]).get("test.commune.standard@2021-2025")
+    guided, own = edition.indicator("income_per_capita").thresholds[:2]
+    assert (guided.citation.number, guided.citation.date, guided.citation.annex) == (
+        "9/GUIDE",
+        None,
+        None,
+    )
+    assert (own.citation.number, str(own.citation.date), own.citation.annex) == (
+        "0/TEST",
+        "2022-03-08",
+        "I",
+    )
+
+
 def test_overlay_that_refines_a_missing_edition_is_rejected(tmp_path):
     path = tmp_path / "overlay.toml"
     path.write_text(

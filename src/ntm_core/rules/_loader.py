@@ -167,7 +167,11 @@ class _Reader:
         sub = f"{path}.{key}"
         self.check_keys(raw, sub, _CITATION_KEYS)
         number = raw.get("number") or (self.instrument.number if self.instrument else None)
-        date = raw.get("date") or (self.instrument.date if self.instrument else None)
+        date = raw.get("date")
+        if date is None and "number" not in raw and self.instrument is not None:
+            # The file's instrument date belongs to its number only: a citation of
+            # another instrument (a ministry's guidance) whose date is unknown has none.
+            date = self.instrument.date
         if not number:
             self.error(sub, "a citation needs an instrument number", "number")
             return None
