@@ -48,7 +48,7 @@ def test_rulebook_repr_is_short():
     assert len(text) < 300
     assert (
         text
-        == f"<Rulebook editions={len(BOOK)} keys={len(BOOK.keys())} scopes=ha-tinh,vn overlays=1>"
+        == f"<Rulebook editions={len(BOOK)} keys={len(BOOK.keys())} scopes=ha-tinh,vn,vn-special overlays=1>"
     )
 
 
