@@ -283,7 +283,7 @@ def readiness(
         on: The date whose rules apply.
         target: The year the province targets (e.g. 2025): selects that year's
             plan and programme targets
-            (:attr:`~ntm_core.readiness.ProvinceReadiness.program_targets`) and
+            (``program_targets``, a :class:`~ntm_core.readiness.ProgramTargets`) and
             province conditions (2030: 51/2025/QĐ-TTg's), judged on the data as
             of ``on`` (:func:`~ntm_core.readiness.assess_province`).
         province: The province's code (``"42"`` for Hà Tĩnh).

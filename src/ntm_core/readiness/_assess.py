@@ -108,7 +108,7 @@ def assess_province(
     ``target_year`` selects the targets **and** the province conditions of that
     year: the plan targets of the year, the programme targets for it (Decision
     263/QĐ-TTg's regional targets for 2025,
-    :attr:`~ntm_core.readiness.ProvinceReadiness.program_targets`),
+    ``program_targets``, a :class:`~ntm_core.readiness.ProgramTargets`),
     and the conditions of the province rule set of the programme period that
     holds the year (2025: 321/QĐ-TTg's ``vn.province.task_completed@2021-2025``;
     2030: 51/2025/QĐ-TTg's ``@2026-2030``), evaluated on the data as of ``on``.
