@@ -213,6 +213,13 @@ class _RungPlan:
     criteria: tuple[tuple[Criterion, tuple[str, ...] | None, tuple[str, ...]], ...]
     order: tuple[str, ...]  # every reported key, criterion by criterion
     provisional: bool  # a threshold of the rung is unverified or illustrative
+    edition_id: str
+    # per check: key, plan, the threshold p/q with its comparison when it is a
+    # number, and the yes/no threshold of an ``==`` check (the common cases,
+    # decided inline in ``run``)
+    leaves: tuple[
+        tuple[str, _CheckPlan, int | None, int, Callable[[int, int], bool], bool | None], ...
+    ]
 
     @classmethod
     def of(
@@ -239,6 +246,20 @@ class _RungPlan:
             criteria=tuple(criteria),
             order=order,
             provisional=provisional,
+            edition_id=edition.id,
+            leaves=tuple(
+                (
+                    key,
+                    plan,
+                    plan.numerator,
+                    plan.denominator,
+                    plan.operator,
+                    plan.threshold
+                    if plan.comparator is Comparator.EQ and isinstance(plan.threshold, bool)
+                    else None,
+                )
+                for key, plan in checks.items()
+            ),
         )
 
     def run(self, readings: Mapping[str, Reading], below: Outcome) -> RungResult:
@@ -247,7 +268,18 @@ class _RungPlan:
         The outcomes are decided now; the criteria and checks are built when
         they are first read.
         """
-        outcomes = {key: plan.outcome(readings[key]) for key, plan in self.checks.items()}
+        outcomes: dict[str, Outcome] = {}
+        for key, plan, numerator, denominator, compare, yes_no in self.leaves:
+            reading = readings[key]
+            if numerator is not None and reading.__class__ is tuple:
+                # plan.outcome's branches, inlined: this loop is the hot one
+                num, den = reading
+                held = compare(num * denominator, numerator * den)
+                outcomes[key] = _MET if held else _NOT_MET
+            elif yes_no is not None and reading.__class__ is bool:
+                outcomes[key] = _MET if reading is yes_no else _NOT_MET
+            else:
+                outcomes[key] = plan.outcome(reading)
         decided = []
         for criterion, default, _ in self.criteria:
             if default is not None:
@@ -262,7 +294,7 @@ class _RungPlan:
 
         return RungResult(
             tier=self.edition.tier,
-            edition=self.edition.id,
+            edition=self.edition_id,
             outcome=below & own,
             criteria=DeferredCriteria(build, criteria),
         )
@@ -302,6 +334,8 @@ class _ScalarPlan:
     rungs: tuple[_RungPlan, ...]
     recognition: _RungPlan | None
     keys: tuple[str, ...]  # every indicator key read, once
+    tiers: tuple[Tier, ...]  # the ladder's, which depend on its editions only (as the cache key)
+    ids: tuple[str, ...]
     reported: tuple[str, ...]  # the rungs' reported keys, once each, in order (for ``missing``)
 
 
@@ -328,7 +362,12 @@ def _scalar_plan(ladder: Ladder, selection: Selection) -> _ScalarPlan:
     keys = dict.fromkeys(k for r in every for k in (*r.checks, *r.order))
     reported = dict.fromkeys(k for r in rungs for k in r.order)
     plan = _PLANS[key] = _ScalarPlan(
-        rungs=rungs, recognition=recognition, keys=tuple(keys), reported=tuple(reported)
+        rungs=rungs,
+        recognition=recognition,
+        keys=tuple(keys),
+        tiers=ladder.tiers,
+        ids=ladder.ids,
+        reported=tuple(reported),
     )
     if len(_PLANS) > _PLANS_SIZE:
         _PLANS.popitem(last=False)
@@ -357,7 +396,7 @@ def assess_row(
         rung = rung_plan.run(readings, below)
         rungs.append(rung)
         below = rung.outcome
-    tier, at_least = tier_from_rungs([r.outcome for r in rungs], ladder.tiers)
+    tier, at_least = tier_from_rungs([r.outcome for r in rungs], plan.tiers)
     recognition = None
     if plan.recognition is not None and any(
         readings[key] is not None for key in plan.recognition.checks
@@ -380,6 +419,6 @@ def assess_row(
         recognition=recognition,
         missing=[key for key in plan.reported if readings[key] is None],
         provisional=provisional,
-        rules=ladder.ids,
+        rules=plan.ids,
         rules_hash=rules_hash,
     )
