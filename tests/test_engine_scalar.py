@@ -29,7 +29,10 @@ from ntm_core.engine import (
     assess,
     explain,
     explain_row,
+    selections,
 )
+from ntm_core.engine._ladder import selection_of
+from ntm_core.exceptions import InputErrors
 from ntm_core.rules import Comparator, IndicatorKind, Rulebook, Selection
 
 ON = dt.date(2023, 12, 31)
@@ -194,3 +197,58 @@ def test_rungs_stay_frozen_and_evolve_keeps_their_criteria():
     plain = RungResult(tier=rung.tier, edition=rung.edition, outcome=rung.outcome, criteria=[])
     assert plain.criteria == ()
     assert plain.criteria_met == 0
+
+
+def test_the_selection_of_one_row_is_the_one_every_row_gets():
+    obs = Observations(
+        codes=["a", "b", "c"],
+        periods=[2023, 2023, 2024],
+        columns={},
+        attributes={
+            "region": ["BTB", None, "DBSH"],
+            "commune_kind": [None, "extremely_disadvantaged", None],
+        },
+        source="rows.csv",
+    )
+    assert [selection_of(obs, row) for row in range(3)] == selections(obs)
+    bad = Observations(
+        codes=["a", "b"],
+        periods=[2023, 2023],
+        columns={},
+        attributes={"region": ["BTB", "Atlantis"]},
+        source="rows.csv",
+    )
+    assert selection_of(bad, 0) == Selection(region=Region.BTB, year=2023)
+    with pytest.raises(InputErrors) as raised:
+        selection_of(bad, 1)
+    (problem,) = raised.value.exceptions
+    assert problem.source == "rows.csv"
+    assert problem.value == "Atlantis"
+    assert "'b'" in str(problem)
+
+
+def test_explaining_one_unit_reads_only_its_row():
+    """explain() and explain_row() without a selection give what the batch path explains."""
+    t = INCOME.value
+    obs = observations([t - 1, t, None])
+    batch = assess(obs, on=ON, rulebook=BOOK)
+    for row, code in enumerate(obs.codes):
+        one = explain(obs, code, on=ON, rulebook=BOOK)
+        assert (
+            one
+            == batch.explain_row(row)
+            == explain_row(LADDER, obs, row, rules_hash=one.rules_hash)
+        )
+        assert one.name == f"Xã {row}"
+
+
+def test_ladders_of_the_same_editions_hash_alike_and_fingerprints_are_kept():
+    again = Ladder.for_level(BOOK, level=RuleLevel.COMMUNE, on=ON)
+    assert again is not LADDER
+    assert again.content_hash == LADDER.content_hash
+    other = Ladder.for_level(BOOK, level=RuleLevel.COMMUNE, on=dt.date(2019, 6, 1))
+    assert other.content_hash != LADDER.content_hash
+    overlay = Rulebook.bundled()  # without the sample's sheet: other thresholds, other hash
+    plain = Ladder.for_level(overlay, level=RuleLevel.COMMUNE, on=ON)
+    assert [e.id for e in plain.rungs] == [e.id for e in LADDER.rungs]
+    assert plain.content_hash != LADDER.content_hash

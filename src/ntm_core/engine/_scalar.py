@@ -37,7 +37,7 @@ from ntm_core.engine._assessment import (
     DeferredCriteria,
     RungResult,
 )
-from ntm_core.engine._ladder import Ladder, selections
+from ntm_core.engine._ladder import Ladder, selection_of
 from ntm_core.engine._observations import Column, Observations, Value
 from ntm_core.rules._conditions import AllOf, Check
 from ntm_core.rules._model import (
@@ -92,8 +92,7 @@ def explain_row(
     .. versionadded:: 0.2.0
     """
     if selection is None:
-        one = observations.select([row])
-        return assess_row(ladder, one, 0, selections(one)[0], rules_hash=rules_hash)
+        selection = selection_of(observations, row)
     return assess_row(ladder, observations, row, selection, rules_hash=rules_hash)
 
 
