@@ -27,6 +27,7 @@ Timings are the best of several runs with the garbage collector paused, as
 
 Run: python benchmarks/bench_engine.py            (about 40 s on 2 cores)
      python benchmarks/bench_engine.py --n 100000 (smaller, says so)
+     python benchmarks/bench_engine.py --scalar   (the scalar path only, a few seconds)
 """
 
 from __future__ import annotations
@@ -346,9 +347,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1_000_000, help="large N (default 1,000,000)")
     parser.add_argument("--memory", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--scalar", action="store_true", help="only the scalar explaining path")
     args = parser.parse_args()
     if args.memory:
         memory(args.memory)
+        return 0
+    if args.scalar:
+        scalar(rules()[1])
         return 0
     if args.n != 1_000_000:
         print(f"NOTE: N scaled down to {args.n:,} by --n (the budgets are for 1,000,000)")

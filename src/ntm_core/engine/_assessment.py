@@ -65,13 +65,14 @@ class DeferredCriteria:
             self._build = None  # let what it closed over go
         return self._built
 
+    def __iter__(self) -> Iterator[CriterionResult]:
+        return iter(self())
+
     def __reduce__(self) -> tuple[type[tuple[CriterionResult, ...]], tuple[object, ...]]:
         return tuple, (self(),)
 
 
-def _criteria(
-    value: Iterable[CriterionResult] | DeferredCriteria,
-) -> tuple[CriterionResult, ...] | DeferredCriteria:
+def _criteria(value: Iterable[CriterionResult]) -> tuple[CriterionResult, ...] | DeferredCriteria:
     if isinstance(value, DeferredCriteria):
         return value
     return tuple(value)
