@@ -17,6 +17,8 @@ from fractions import Fraction
 import attrs
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ntm_core import Outcome, Region, RuleLevel
 from ntm_core.datasets import HA_TINH_DIR
@@ -31,7 +33,10 @@ from ntm_core.engine import (
     explain_row,
     selections,
 )
+from ntm_core.engine._assessment import DeferredCriteria
 from ntm_core.engine._ladder import selection_of
+from ntm_core.engine._scalar import _OPERATORS as OPERATORS
+from ntm_core.engine._scalar import _scalar_plan
 from ntm_core.exceptions import InputErrors
 from ntm_core.rules import Comparator, IndicatorKind, Rulebook, Selection
 
@@ -252,3 +257,89 @@ def test_ladders_of_the_same_editions_hash_alike_and_fingerprints_are_kept():
     plain = Ladder.for_level(overlay, level=RuleLevel.COMMUNE, on=ON)
     assert [e.id for e in plain.rungs] == [e.id for e in LADDER.rungs]
     assert plain.content_hash != LADDER.content_hash
+
+
+def plans():
+    return _scalar_plan(LADDER, SELECTION)
+
+
+@settings(max_examples=300)
+@given(
+    st.integers(-(10**30), 10**30),
+    st.integers(1, 10**30),
+    st.sampled_from(["income_per_capita", "multidimensional_poverty_rate", "stunting_under5"]),
+    st.sampled_from(list(Comparator)),
+    st.booleans(),
+)
+def test_the_integer_decision_is_the_fraction_decision(
+    numerator, denominator, key, comparator, edge
+):
+    """``run`` decides numbers by ``a*q`` against ``p*b``; ``outcome`` is ``Comparator.holds``.
+
+    Every comparator, on a real rung's plan, with huge and non-reduced values.
+    """
+    rung = plans().rungs[0]
+    plan = attrs.evolve(rung.checks[key], comparator=comparator, operator=OPERATORS[comparator])
+    leaves = tuple(
+        (k, plan, n, d, plan.operator, y) if k == key else (k, p, n, d, op, y)
+        for k, p, n, d, op, y in rung.leaves
+    )
+    rung = attrs.evolve(rung, checks={**rung.checks, key: plan}, leaves=leaves)
+    assert isinstance(plan.threshold, Fraction)
+    reading = (numerator, denominator)
+    if edge:  # exactly at the threshold, in a non-reduced form
+        reading = (plan.threshold.numerator * denominator, plan.threshold.denominator * denominator)
+    readings = dict.fromkeys(plans().keys)
+    readings[key] = reading
+    result = rung.run(readings, Outcome.MET)
+    (check,) = (c for c in result.checks() if c.key == key)
+    assert check.outcome is plan.outcome(reading)
+    held = comparator.holds(Fraction(*reading), plan.threshold)
+    assert check.outcome is (Outcome.MET if held else Outcome.NOT_MET)
+    assert check.observed == Fraction(*reading)
+
+
+def test_pairings_the_integers_do_not_decide_go_through_the_comparator():
+    rung = plans().rungs[0]
+    number = rung.checks["income_per_capita"]
+    yes_no = rung.checks["commune_plan_approved"]
+    assert yes_no.threshold is True
+    assert number.outcome(None) is Outcome.UNKNOWN
+    assert yes_no.outcome(True) is Outcome.MET
+    assert yes_no.outcome((1, 1)) is Outcome.MET  # 1 == True, as Comparator.EQ says
+    assert yes_no.outcome((2, 1)) is Outcome.NOT_MET
+    with pytest.raises(TypeError, match="cannot compare yes/no"):
+        number.outcome(True)
+
+
+def test_a_column_of_other_stored_numbers_is_read_through_its_values():
+    """A column whose stored numerators are not Python integers is read by ``Column.value``."""
+    t = INCOME.value
+    column = Column(
+        key="income_per_capita",
+        kind=IndicatorKind.NUMERIC,
+        present=np.array([True, True]),
+        scaled=np.array([float(t.numerator), float(t.numerator - 1)]),
+        scale=t.denominator,
+    )
+    obs = observations([None, None], column=column)
+    checks = [check_of(explain_row(LADDER, obs, i), "income_per_capita") for i in (0, 1)]
+    assert [c.observed for c in checks] == [column.value(0), column.value(1)]
+    assert [c.outcome for c in checks] == [Outcome.MET, Outcome.NOT_MET]
+
+
+def test_deferred_criteria_iterate_as_their_tuple():
+    built = deferred().rungs[0].criteria
+    calls = []
+
+    def build():
+        calls.append(1)
+        return list(built)
+
+    lazy = DeferredCriteria(build, tuple(c.outcome for c in built))
+    assert tuple(lazy) == built
+    assert lazy() == built
+    assert calls == [1]
+    rung = RungResult(tier=None, edition="x@1", outcome=Outcome.MET, criteria=lazy)
+    assert rung.criteria == built
+    assert rung.criteria_met == sum(c.outcome is Outcome.MET for c in built)

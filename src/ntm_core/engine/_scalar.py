@@ -129,10 +129,8 @@ def _read(column: Column | None, row: int) -> Reading:
             return bool(stored)
         if stored.__class__ is int:  # an integer column: compare it as it is stored
             return stored, column.scale
-    value = column.value(row)
-    if value is None or value.__class__ is bool:
-        return value
-    return value.numerator, value.denominator
+    value = column.value(row)  # exact per-row fractions, or a storage not read above
+    return (value.numerator, value.denominator) if isinstance(value, Fraction) else value
 
 
 @attrs.frozen(eq=False)
@@ -179,15 +177,15 @@ class _CheckPlan:
         )
 
     def outcome(self, reading: Reading) -> Outcome:
-        """The check's outcome: UNKNOWN without a value or a threshold."""
+        """The check's outcome by ``Comparator.holds`` on the exact values.
+
+        UNKNOWN without a value or a threshold. ``_RungPlan.run`` decides the
+        common cases (a number against a number, yes/no against ``== yes/no``)
+        with integers and calls this for the rest; tests hold the two equal.
+        """
         if reading is None or self.threshold is None:
             return _UNKNOWN
-        if self.numerator is not None and reading.__class__ is tuple:
-            num, den = reading
-            # num/den OP p/q  <=>  num*q OP p*den, both denominators being positive
-            held = self.operator(num * self.denominator, self.numerator * den)
-        else:
-            held = self.comparator.holds(_exact(reading), self.threshold)  # type: ignore[arg-type]
+        held = self.comparator.holds(_exact(reading), self.threshold)  # type: ignore[arg-type]
         return _MET if held else _NOT_MET
 
     def result(self, reading: Reading, outcome: Outcome) -> CheckResult:
@@ -271,7 +269,7 @@ class _RungPlan:
         for key, plan, numerator, denominator, compare, yes_no in self.leaves:
             reading = readings[key]
             if numerator is not None and reading.__class__ is tuple:
-                # plan.outcome's branches, inlined: this loop is the hot one
+                # num/den OP p/q  <=>  num*q OP p*den, both denominators being positive
                 num, den = reading
                 held = compare(num * denominator, numerator * den)
                 outcomes[key] = _MET if held else _NOT_MET
