@@ -58,12 +58,15 @@ class DeferredCriteria:
         self.outcomes = outcomes
 
     def __call__(self) -> tuple[CriterionResult, ...]:
-        """The criteria (built once)."""
-        if self._built is None:
-            assert self._build is not None  # noqa: S101 - cleared only once built
-            self._built = tuple(self._build())
+        """The criteria (built once; two threads at once may both build equal ones)."""
+        built = self._built
+        if built is None:
+            build = self._build
+            if build is None:  # pragma: no cover - a thread racing the first build: it is set
+                return self._built  # type: ignore[return-value]
+            built = self._built = tuple(build())
             self._build = None  # let what it closed over go
-        return self._built
+        return built
 
     def __iter__(self) -> Iterator[CriterionResult]:
         return iter(self())
