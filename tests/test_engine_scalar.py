@@ -343,3 +343,21 @@ def test_deferred_criteria_iterate_as_their_tuple():
     rung = RungResult(tier=None, edition="x@1", outcome=Outcome.MET, criteria=lazy)
     assert rung.criteria == built
     assert rung.criteria_met == sum(c.outcome is Outcome.MET for c in built)
+
+
+def test_a_column_built_with_a_negative_scale_is_read_through_its_values():
+    """Cross-multiplying needs a positive denominator; any other scale goes through fractions."""
+    column = Column(
+        key="income_per_capita",
+        kind=IndicatorKind.NUMERIC,
+        present=np.array([True, True]),
+        scaled=np.array([-(INCOME.value.numerator - 1), -INCOME.value.numerator]),
+        scale=-INCOME.value.denominator,
+    )
+    obs = observations([None, None], column=column)
+    checks = [check_of(explain_row(LADDER, obs, i), "income_per_capita") for i in (0, 1)]
+    assert [c.observed for c in checks] == [
+        INCOME.value - Fraction(1, INCOME.value.denominator),
+        INCOME.value,
+    ]
+    assert [c.outcome for c in checks] == [Outcome.NOT_MET, Outcome.MET]

@@ -127,8 +127,9 @@ def _read(column: Column | None, row: int) -> Reading:
         stored = scaled.item(row)
         if column.kind is IndicatorKind.BOOLEAN:
             return bool(stored)
-        if stored.__class__ is int:  # an integer column: compare it as it is stored
-            return stored, column.scale
+        scale = column.scale
+        if stored.__class__ is int and scale > 0:  # compare it as it is stored: b must be > 0
+            return stored, scale
     value = column.value(row)  # exact per-row fractions, or a storage not read above
     return (value.numerator, value.denominator) if isinstance(value, Fraction) else value
 
