@@ -16,7 +16,8 @@ the same arrays:
 and prints their ratio (budget: 1.5 at 1M, 3 at 10,000). It asserts that real
 work was measured: every unit decided, known outcomes > 0, and the floor's
 tier equal to the engine's wherever the engine's is known and no value is
-missing. Then the scalar explaining path per unit (budget 0.3 ms), and the
+missing. Then the scalar explaining path per unit (budget 0.3 ms) beside a
+plain-Python floor of the same comparisons, and the
 peak memory of building the 1M x 58 input and deciding it, measured in a
 fresh process (budget 600 MB).
 
@@ -26,6 +27,7 @@ Timings are the best of several runs with the garbage collector paused, as
 
 Run: python benchmarks/bench_engine.py            (about 40 s on 2 cores)
      python benchmarks/bench_engine.py --n 100000 (smaller, says so)
+     python benchmarks/bench_engine.py --scalar   (the scalar path only, a few seconds)
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ import argparse
 import csv
 import datetime as dt
 import gc
+import operator
 import random
 import resource
 import subprocess
@@ -217,6 +220,105 @@ def decide(ladder: Ladder, n: int, repeat: int) -> tuple[float, float]:
     return engine_s * 1000, floor_s * 1000
 
 
+def scalar_floor_inputs(
+    ladder: Ladder, groups: SelectionGroups, raw: dict[str, Any], rows: range
+) -> list[list[list[tuple[Any, Callable[[Any, Any], bool], Any]]]]:
+    """Per row, per rung: (value, comparison, threshold) as plain Python numbers, prepared untimed."""
+    out = []
+    for row in rows:
+        selection = groups.selections[groups.index[row]]
+        rungs = []
+        for edition in ladder.rungs:
+            checks = []
+            for indicator in ladder.indicators(edition):
+                threshold = ladder.thresholds(edition, selection)[indicator.key]
+                if threshold is None:
+                    continue
+                values, scale, present = raw[indicator.key]
+                value = None
+                if present[row]:
+                    value = bool(values[row]) if scale == 1 else int(values[row]) / scale
+                bound = threshold.value
+                bound = bound if isinstance(bound, bool) else float(bound)
+                checks.append((value, _PY_CMP[indicator.comparator], bound))
+            rungs.append(checks)
+        out.append(rungs)
+    return out
+
+
+_PY_CMP = {
+    Comparator.GE: operator.ge,
+    Comparator.GT: operator.gt,
+    Comparator.LE: operator.le,
+    Comparator.LT: operator.lt,
+    Comparator.EQ: operator.eq,
+}
+
+
+def scalar_floor(units: list[list[list[tuple[Any, Callable[[Any, Any], bool], Any]]]]) -> int:
+    """Every check of every rung compared once in plain Python, rungs chained; known tiers counted."""
+    known = 0
+    for rungs in units:
+        below_met, unknown = True, False
+        for checks in rungs:
+            met, missing = True, False
+            for value, compare, bound in checks:
+                if value is None:
+                    missing = True
+                elif not compare(value, bound):
+                    met = False
+            if below_met and not unknown:
+                unknown = met and missing
+                below_met = met and not missing
+        known += not unknown
+    return known
+
+
+def scalar(ladder: Ladder, units: int = 300) -> None:
+    """The scalar explaining path per unit (budget 0.3 ms), beside a plain-Python floor.
+
+    ``explain_row`` decides and explains each of ``units`` units; its tiers must
+    equal the batch path's, and some must be known. The floor is the least plain
+    Python does for the same answer: every check of every rung compared once,
+    values and thresholds already Python numbers (their preparation untimed),
+    rungs chained. Also timed, for the record: explaining and rendering the
+    text, which builds the explanation tree.
+    """
+    obs, groups, raw = data(ladder, 2_000)
+    rows = range(units)
+    chosen = [groups.selections[groups.index[i]] for i in rows]
+
+    def explain_all() -> list[Any]:
+        return [explain_row(ladder, obs, i, selection=chosen[i]) for i in rows]
+
+    explained = explain_all()
+    tiers = evaluate_batch(ladder, obs, groups).tiers()
+    known = sum(a.tier is not None for a in explained)
+    require(known > 0, "no unit explained with a known tier: it would measure nothing")
+    require(
+        all(a.tier == tiers[i] for i, a in enumerate(explained)),
+        "the scalar and batch paths disagree",
+    )
+    inputs = scalar_floor_inputs(ladder, groups, raw, rows)
+    require(scalar_floor(inputs) > 0, "the floor decided no known tier")
+    checks = sum(len(c) for u in inputs for c in u)
+    wall = timed(explain_all, repeat=5) / units * 1000
+    cpu = timed(explain_all, repeat=5, clock=time.process_time) / units * 1000
+    floor_ms = timed(lambda: scalar_floor(inputs), repeat=5) / units * 1000
+    rendered = (
+        timed(lambda: [a.to_text() for a in explain_all()], repeat=3, clock=time.process_time)
+        / units
+        * 1000
+    )
+    print(
+        f"explain 1 unit: {wall:.3f} ms per unit (budget 0.3); {cpu:.3f} ms of CPU; "
+        f"plain-Python floor {floor_ms:.4f} ms ({checks // units} comparisons per unit); "
+        f"ratio {wall / floor_ms:.1f}; {known} of {units} units with a known tier, "
+        "as the batch path decided"
+    )
+    print(f"  explain and render as text (the tree built): {rendered:.3f} ms of CPU per unit")
+
+
 def memory(n: int) -> None:
     """Peak memory of building the input and deciding it (run in a fresh process).
 
@@ -245,9 +347,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1_000_000, help="large N (default 1,000,000)")
     parser.add_argument("--memory", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--scalar", action="store_true", help="only the scalar explaining path")
     args = parser.parse_args()
     if args.memory:
         memory(args.memory)
+        return 0
+    if args.scalar:
+        scalar(rules()[1])
         return 0
     if args.n != 1_000_000:
         print(f"NOTE: N scaled down to {args.n:,} by --n (the budgets are for 1,000,000)")
@@ -262,20 +368,7 @@ def main() -> int:
         f"ratio {engine_ms / floor_ms:.2f} (budget 3)"
     )
 
-    obs, groups, _ = data(ladder, 2_000)
-    rows = range(300)
-
-    def explain_all() -> None:
-        for i in rows:
-            explain_row(ladder, obs, i, selection=groups.selections[groups.index[i]])
-
-    scalar_s = timed(explain_all, repeat=5)
-    scalar_cpu = timed(explain_all, repeat=5, clock=time.process_time)
-    print(
-        f"scalar path with explanation: {scalar_s / len(rows) * 1000:.3f} ms per unit, "
-        f"{scalar_cpu / len(rows) * 1000:.3f} ms of CPU (budget 0.3 ms; CPU time is "
-        "the steadier figure on a shared machine)"
-    )
+    scalar(ladder)
 
     figures = subprocess.run(  # noqa: S603 - this very script, by its own path
         [sys.executable, __file__, "--memory", str(args.n)],

@@ -19,10 +19,10 @@ from fractions import Fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ntm_core import CommuneGroup, Region, RuleLevel
+from ntm_core import CommuneGroup, Outcome, Region, RuleLevel
 from ntm_core.datasets import HA_TINH_DIR
 from ntm_core.engine import Column, Ladder, Observations, assess
-from ntm_core.rules import IndicatorKind, Rulebook, Selection
+from ntm_core.rules import Comparator, IndicatorKind, Rulebook, Selection
 
 BOOK = Rulebook.bundled().with_thresholds(HA_TINH_DIR / "sample-thresholds.csv")
 DATES = (
@@ -120,3 +120,7 @@ def test_scalar_and_batch_agree_on_the_bundled_editions(case):
             assert {c.code: c.outcome for c in result.criteria} == batch.criterion_outcomes_of(
                 i, rung
             )
+            for check in result.checks():  # the scalar path's integers are the fractions' answer
+                if check.observed is not None and check.threshold is not None:
+                    holds = Comparator(check.comparator).holds(check.observed, check.threshold)
+                    assert check.outcome is (Outcome.MET if holds else Outcome.NOT_MET)

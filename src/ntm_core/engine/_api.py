@@ -8,7 +8,7 @@ from ntm_core._core.vocabulary import RuleLevel
 from ntm_core.admin import AdminLevel
 from ntm_core.engine._assessment import Assessment
 from ntm_core.engine._batch import BatchResult, evaluate_batch
-from ntm_core.engine._ladder import Ladder, selections
+from ntm_core.engine._ladder import Ladder, selection_of, selections
 from ntm_core.engine._observations import Observations
 from ntm_core.engine._scalar import assess_row
 from ntm_core.exceptions import InputError, InputErrors
@@ -75,8 +75,10 @@ def explain(
     book = rulebook if rulebook is not None else Rulebook.bundled()
     ladder = Ladder.for_level(book, level=level, on=on, scope=scope)
     row = observations.row_of(unit, period)
-    one = observations.select([row])
-    return assess_row(ladder, one, 0, selections(one)[0], rules_hash=book.content_hash(ladder.ids))
+    selection = selection_of(observations, row)
+    return assess_row(
+        ladder, observations, row, selection, rules_hash=book.content_hash(ladder.ids)
+    )
 
 
 def of_level(observations: Observations, level: RuleLevel) -> Observations:

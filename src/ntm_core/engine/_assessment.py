@@ -8,7 +8,7 @@ from (edition, citation, provenance), the margin and the outcome.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from fractions import Fraction
 from types import MappingProxyType
 from typing import Any
@@ -38,8 +38,54 @@ def _checks(value: Iterable[CheckResult]) -> tuple[CheckResult, ...]:
     return tuple(value)
 
 
-def _criteria(value: Iterable[CriterionResult]) -> tuple[CriterionResult, ...]:
+class DeferredCriteria:
+    """A rung's criteria, built the first time they are read.
+
+    The scalar path decides every outcome with plain comparisons of exact
+    integers; the tree of :class:`CriterionResult` and :class:`CheckResult`
+    (names, citations, exact fractions) is what costs, and most assessments
+    are asked for their tier only. ``outcomes`` are the criteria's outcomes,
+    in order, known from the start. Pickled or deep-copied, it is the built tuple.
+    """
+
+    __slots__ = ("_build", "_built", "outcomes")
+
+    def __init__(
+        self, build: Callable[[], Iterable[CriterionResult]], outcomes: tuple[Outcome, ...]
+    ) -> None:
+        self._build: Callable[[], Iterable[CriterionResult]] | None = build
+        self._built: tuple[CriterionResult, ...] | None = None
+        self.outcomes = outcomes
+
+    def __call__(self) -> tuple[CriterionResult, ...]:
+        """The criteria (built once; two threads at once may both build equal ones)."""
+        built = self._built
+        if built is None:
+            build = self._build
+            if build is None:  # pragma: no cover - a thread racing the first build: it is set
+                return self._built  # type: ignore[return-value]
+            built = self._built = tuple(build())
+            self._build = None  # let what it closed over go
+        return built
+
+    def __iter__(self) -> Iterator[CriterionResult]:
+        return iter(self())
+
+    def __reduce__(self) -> tuple[type[tuple[CriterionResult, ...]], tuple[object, ...]]:
+        return tuple, (self(),)
+
+
+def _criteria(value: Iterable[CriterionResult]) -> tuple[CriterionResult, ...] | DeferredCriteria:
+    if isinstance(value, DeferredCriteria):
+        return value
     return tuple(value)
+
+
+def _built_criteria(
+    value: tuple[CriterionResult, ...] | DeferredCriteria,
+) -> tuple[CriterionResult, ...]:
+    """What a rung's equality and hash see: the criteria themselves, deferred or not."""
+    return value() if isinstance(value, DeferredCriteria) else value
 
 
 def _rungs(value: Iterable[RungResult]) -> tuple[RungResult, ...]:
@@ -114,6 +160,12 @@ class CheckResult:
             ("threshold", _exact_text(self.threshold)),
         )
 
+    def __reduce__(self) -> tuple[Callable[..., CheckResult], tuple[dict[str, Any]]]:
+        # The read-only selectors view cannot be pickled; its plain copy can.
+        fields = {f.name: getattr(self, f.name) for f in attrs.fields(CheckResult)}
+        fields["selectors"] = dict(self.selectors)
+        return _check_from_fields, (fields,)
+
     @property
     def margin(self) -> Fraction | None:
         """Observed minus threshold, signed so that negative is a shortfall.
@@ -174,6 +226,11 @@ class CheckResult:
         )
 
 
+def _check_from_fields(fields: dict[str, Any]) -> CheckResult:
+    """A pickled check, rebuilt from its own fields."""
+    return CheckResult(**fields)
+
+
 @attrs.frozen(kw_only=True, repr=False)
 class CriterionResult:
     """A criterion's outcome and the checks it was decided from.
@@ -230,7 +287,11 @@ class RungResult:
     tier: Tier | None
     edition: str
     outcome: Outcome
-    criteria: tuple[CriterionResult, ...] = attrs.field(converter=_criteria)
+    # The criteria as given, or deferred by the scalar path: read them through
+    # ``criteria``, which builds them once and keeps them.
+    _criteria: tuple[CriterionResult, ...] | DeferredCriteria = attrs.field(
+        alias="criteria", converter=_criteria, eq=_built_criteria
+    )
 
     def __repr__(self) -> str:
         return short_repr(
@@ -238,13 +299,33 @@ class RungResult:
             ("tier", self.tier.value if self.tier is not None else None),
             ("edition", self.edition),
             ("outcome", self.outcome.value),
-            ("criteria_met", f"{self.criteria_met}/{len(self.criteria)}"),
+            ("criteria_met", f"{self.criteria_met}/{self._criteria_total}"),
         )
+
+    @property
+    def _criteria_total(self) -> int:
+        found = self._criteria
+        return len(found.outcomes if isinstance(found, DeferredCriteria) else found)
+
+    @property
+    def criteria(self) -> tuple[CriterionResult, ...]:
+        """The rung's own criteria, each with its checks, in legal order."""
+        found = self._criteria
+        if isinstance(found, DeferredCriteria):
+            found = found()
+            object.__setattr__(self, "_criteria", found)  # frozen to users; built once here
+        return found
 
     @property
     def criteria_met(self) -> int:
         """How many of the rung's criteria are met."""
-        return sum(c.outcome is Outcome.MET for c in self.criteria)
+        found = self._criteria
+        outcomes = (
+            found.outcomes
+            if isinstance(found, DeferredCriteria)
+            else tuple(c.outcome for c in found)
+        )
+        return sum(o is Outcome.MET for o in outcomes)
 
     def checks(self) -> Iterator[CheckResult]:
         """Every check of the rung."""
@@ -324,7 +405,7 @@ class Assessment:
             ("period", self.period),
             ("on", self.on.isoformat()),
             ("tier", self.tier.value if self.tier is not None else "unknown"),
-            ("criteria_met", f"{self.criteria_met}/{len(self.criteria)}"),
+            ("criteria_met", f"{self.criteria_met}/{self._criteria_total}"),
             ("missing", len(self.missing)),
             ("provisional", self.provisional),
         )
@@ -359,6 +440,10 @@ class Assessment:
     def criteria(self) -> tuple[CriterionResult, ...]:
         """The criteria of the lowest rung (the 19, or 10, that every NTM report counts)."""
         return self.rungs[0].criteria if self.rungs else ()
+
+    @property
+    def _criteria_total(self) -> int:
+        return self.rungs[0]._criteria_total if self.rungs else 0
 
     @property
     def criteria_met(self) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 
@@ -17,7 +18,26 @@ from ntm_core.exceptions import InputError, InputErrors, RuleNotInForceError
 from ntm_core.rules._model import Indicator, RuleSet, Selection, Threshold
 from ntm_core.rules._rulebook import Rulebook
 
-__all__ = ["Ladder", "selections"]
+__all__ = ["Ladder", "selection_of", "selections"]
+
+# RuleSet.fingerprint hashes the whole edition each time it is asked (some
+# milliseconds a ladder), and every assess() or explain() builds a new ladder
+# whose content hash keys the compiled plans. Editions are immutable, so
+# their fingerprints are kept here: by id() for speed, each entry keeping its
+# edition and used only for that very object; least recently used dropped.
+_FINGERPRINTS: OrderedDict[int, tuple[RuleSet, str]] = OrderedDict()
+_FINGERPRINTS_SIZE = 256
+
+
+def _fingerprint(edition: RuleSet) -> str:
+    entry = _FINGERPRINTS.get(id(edition))
+    if entry is None or entry[0] is not edition:
+        entry = _FINGERPRINTS[id(edition)] = (edition, edition.fingerprint)
+        if len(_FINGERPRINTS) > _FINGERPRINTS_SIZE:
+            _FINGERPRINTS.popitem(last=False)
+    else:
+        _FINGERPRINTS.move_to_end(id(edition))
+    return entry[1]
 
 
 def _editions(value: Sequence[RuleSet]) -> tuple[RuleSet, ...]:
@@ -88,7 +108,7 @@ class Ladder:
         if not self._hash:
             digest = hashlib.sha256()
             for edition in (*self.rungs, self.recognition):
-                digest.update(b"-" if edition is None else edition.fingerprint.encode("ascii"))
+                digest.update(b"-" if edition is None else _fingerprint(edition).encode("ascii"))
             self._hash.append("sha256:" + digest.hexdigest())
         return self._hash[0]
 
@@ -207,6 +227,29 @@ def selections(observations: Observations) -> list[Selection]:
     if problems:
         raise InputErrors("unit attributes cannot be read", problems)
     return out
+
+
+def selection_of(observations: Observations, row: int) -> Selection:
+    """The threshold selection of one row, as :func:`selections` reads it.
+
+    Reads the row's attributes only: no indicator column is copied.
+
+    Raises:
+        ExceptionGroup: Of :class:`~ntm_core.exceptions.InputError` when the
+            row's region or group cannot be read.
+    """
+    one = Observations(
+        codes=[observations.codes[row]],
+        periods=[observations.periods[row]],
+        columns={},
+        attributes={
+            name: [observations.attributes[name][row]]
+            for name in ("region", "group", "commune_kind")
+            if name in observations.attributes
+        },
+        source=observations.source,
+    )
+    return selections(one)[0]
 
 
 def _as_level(level: object) -> RuleLevel:

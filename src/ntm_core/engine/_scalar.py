@@ -2,27 +2,53 @@
 
 The ladder is compiled once per threshold selection (cached by its content
 hash): each check's names, threshold, citation and provenance are resolved
-then, so explaining a unit only reads its values and compares them exactly
-(``Comparator.holds`` on fractions: this path is the batch path's reference).
-Checks of missing and yes/no observations, immutable and with three possible
-values, are built once and shared.
+then, and each numeric threshold is split into its integer numerator and
+denominator. Explaining a unit reads each of its values once, as an exact
+integer ratio ``a/b`` (a column's scaled integer over its scale), and decides
+every check by one comparison of Python integers, ``a*q`` against ``p*b``
+for a threshold ``p/q`` (both denominators positive, so exact; this path is
+the batch path's reference, and a test holds it to ``Comparator.holds`` on
+fractions). Yes/no values, exact-fraction columns and any other pairing are
+compared by ``Comparator.holds`` itself.
+
+The explanation tree (criteria, checks with names, citations and fractions)
+is built only when a rung's criteria are first read
+(:class:`~ntm_core.engine._assessment.DeferredCriteria`): deciding the tier,
+the missing observations and the provisional flag needs none of it. Checks
+of missing and yes/no observations, immutable and with three possible values,
+are built once and shared.
 """
 
 from __future__ import annotations
 
+import operator
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeAlias
 
 import attrs
 
 from ntm_core._core.vocabulary import Outcome, Tier
-from ntm_core.engine._assessment import Assessment, CheckResult, CriterionResult, RungResult
-from ntm_core.engine._ladder import Ladder, selections
-from ntm_core.engine._observations import Observations, Value
+from ntm_core.engine._assessment import (
+    Assessment,
+    CheckResult,
+    CriterionResult,
+    DeferredCriteria,
+    RungResult,
+)
+from ntm_core.engine._ladder import Ladder, selection_of
+from ntm_core.engine._observations import Column, Observations, Value
 from ntm_core.rules._conditions import AllOf, Check
-from ntm_core.rules._model import Comparator, Criterion, Indicator, RuleSet, Selection, Threshold
+from ntm_core.rules._model import (
+    Comparator,
+    Criterion,
+    Indicator,
+    IndicatorKind,
+    RuleSet,
+    Selection,
+    Threshold,
+)
 
 __all__ = ["assess_row", "explain_row", "tier_from_rungs"]
 
@@ -66,9 +92,46 @@ def explain_row(
     .. versionadded:: 0.2.0
     """
     if selection is None:
-        one = observations.select([row])
-        return assess_row(ladder, one, 0, selections(one)[0], rules_hash=rules_hash)
+        selection = selection_of(observations, row)
     return assess_row(ladder, observations, row, selection, rules_hash=rules_hash)
+
+
+Reading: TypeAlias = tuple[int, int] | bool | None
+"""One observation as read for deciding: ``(a, b)`` for the number ``a/b`` (``b > 0``),
+a yes/no value, or ``None`` when it was not observed."""
+
+_MET, _NOT_MET, _UNKNOWN = Outcome.MET, Outcome.NOT_MET, Outcome.UNKNOWN
+_OPERATORS: Mapping[Comparator, Callable[[int, int], bool]] = {
+    Comparator.GE: operator.ge,
+    Comparator.GT: operator.gt,
+    Comparator.LE: operator.le,
+    Comparator.LT: operator.lt,
+    Comparator.EQ: operator.eq,
+}
+
+
+def _exact(reading: Reading) -> Value | None:
+    """The exact value of a reading (a fraction, a yes/no value, or ``None``)."""
+    if reading.__class__ is tuple:
+        num, den = reading
+        return Fraction(num, den)
+    return reading  # type: ignore[return-value]
+
+
+def _read(column: Column | None, row: int) -> Reading:
+    """The reading of ``row`` in ``column``: its scaled integer over the scale, no fraction made."""
+    if column is None or not column.present[row]:
+        return None
+    scaled = column.scaled
+    if scaled is not None:
+        stored = scaled.item(row)
+        if column.kind is IndicatorKind.BOOLEAN:
+            return bool(stored)
+        scale = column.scale
+        if stored.__class__ is int and scale > 0:  # compare it as it is stored: b must be > 0
+            return stored, scale
+    value = column.value(row)  # exact per-row fractions, or a storage not read above
+    return (value.numerator, value.denominator) if isinstance(value, Fraction) else value
 
 
 @attrs.frozen(eq=False)
@@ -79,6 +142,11 @@ class _CheckPlan:
     comparator: Comparator
     threshold: Fraction | bool | None
     fields: Mapping[str, Any]  # the CheckResult fields that do not depend on the unit
+    # The threshold p/q as integers for the cross-multiplied comparison; None
+    # when it is yes/no or unknown (then Comparator.holds decides, or nothing).
+    numerator: int | None
+    denominator: int
+    operator: Callable[[int, int], bool]
     # Missing and yes/no observations have three possible values, so their checks
     # (immutable) are built once and shared; numbers get a check of their own.
     shared: dict[bool | None, CheckResult] = attrs.field(factory=dict)
@@ -98,24 +166,39 @@ class _CheckPlan:
             "citation": threshold.citation if threshold is not None else None,
             "provenance": threshold.provenance if threshold is not None else None,
         }
+        numeric = value is not None and not isinstance(value, bool)
         return cls(
-            key=indicator.key, comparator=indicator.comparator, threshold=value, fields=fields
+            key=indicator.key,
+            comparator=indicator.comparator,
+            threshold=value,
+            fields=fields,
+            numerator=value.numerator if numeric else None,  # type: ignore[union-attr]
+            denominator=value.denominator if numeric else 1,  # type: ignore[union-attr]
+            operator=_OPERATORS[indicator.comparator],
         )
 
-    def result(self, observed: Value | None) -> CheckResult:
-        """The check of ``observed``: UNKNOWN without a value or a threshold."""
-        shareable = observed is None or observed.__class__ is bool
+    def outcome(self, reading: Reading) -> Outcome:
+        """The check's outcome by ``Comparator.holds`` on the exact values.
+
+        UNKNOWN without a value or a threshold. ``_RungPlan.run`` decides the
+        common cases (a number against a number, yes/no against ``== yes/no``)
+        with integers and calls this for the rest; tests hold the two equal.
+        """
+        if reading is None or self.threshold is None:
+            return _UNKNOWN
+        held = self.comparator.holds(_exact(reading), self.threshold)  # type: ignore[arg-type]
+        return _MET if held else _NOT_MET
+
+    def result(self, reading: Reading, outcome: Outcome) -> CheckResult:
+        """The check of ``reading``, whose outcome is already decided."""
+        shareable = reading is None or reading.__class__ is bool
         if shareable:
-            found = self.shared.get(observed)  # type: ignore[arg-type]
+            found = self.shared.get(reading)  # type: ignore[arg-type]
             if found is not None:
                 return found
-        outcome = Outcome.UNKNOWN
-        if observed is not None and self.threshold is not None:
-            holds = self.comparator.holds(observed, self.threshold)
-            outcome = Outcome.MET if holds else Outcome.NOT_MET
-        made = CheckResult(observed=observed, outcome=outcome, **self.fields)
+        made = CheckResult(observed=_exact(reading), outcome=outcome, **self.fields)
         if shareable:
-            self.shared[observed] = made  # type: ignore[index]
+            self.shared[reading] = made  # type: ignore[index]
         return made
 
 
@@ -128,6 +211,13 @@ class _RungPlan:
     criteria: tuple[tuple[Criterion, tuple[str, ...] | None, tuple[str, ...]], ...]
     order: tuple[str, ...]  # every reported key, criterion by criterion
     provisional: bool  # a threshold of the rung is unverified or illustrative
+    edition_id: str
+    # per check: key, plan, the threshold p/q with its comparison when it is a
+    # number, and the yes/no threshold of an ``==`` check (the common cases,
+    # decided inline in ``run``)
+    leaves: tuple[
+        tuple[str, _CheckPlan, int | None, int, Callable[[int, int], bool], bool | None], ...
+    ]
 
     @classmethod
     def of(
@@ -154,33 +244,79 @@ class _RungPlan:
             criteria=tuple(criteria),
             order=order,
             provisional=provisional,
+            edition_id=edition.id,
+            leaves=tuple(
+                (
+                    key,
+                    plan,
+                    plan.numerator,
+                    plan.denominator,
+                    plan.operator,
+                    plan.threshold
+                    if plan.comparator is Comparator.EQ and isinstance(plan.threshold, bool)
+                    else None,
+                )
+                for key, plan in checks.items()
+            ),
         )
 
-    def run(
-        self, value_of: Callable[[str], Value | None], below: Outcome
-    ) -> tuple[RungResult, Mapping[str, CheckResult]]:
-        """The rung's result (``below`` is the outcome of the rung below) and its checks by key."""
-        results = {key: plan.result(value_of(key)) for key, plan in self.checks.items()}
-        criteria = []
-        for criterion, default, keys in self.criteria:
-            if default is not None:
-                outcome = _all_of([results[key].outcome for key in default])
+    def run(self, readings: Mapping[str, Reading], below: Outcome) -> RungResult:
+        """The rung's result (``below`` is the outcome of the rung below).
+
+        The outcomes are decided now; the criteria and checks are built when
+        they are first read.
+        """
+        outcomes: dict[str, Outcome] = {}
+        for key, plan, numerator, denominator, compare, yes_no in self.leaves:
+            reading = readings[key]
+            if numerator is not None and reading.__class__ is tuple:
+                # num/den OP p/q  <=>  num*q OP p*den, both denominators being positive
+                num, den = reading
+                held = compare(num * denominator, numerator * den)
+                outcomes[key] = _MET if held else _NOT_MET
+            elif yes_no is not None and reading.__class__ is bool:
+                outcomes[key] = _MET if reading is yes_no else _NOT_MET
             else:
-                outcome = criterion.condition.evaluate(lambda key: results[key].outcome)
-            criteria.append(
-                CriterionResult(
-                    code=criterion.code,
-                    name_vi=criterion.name_vi,
-                    name_en=criterion.name_en,
-                    outcome=outcome,
-                    checks=tuple(results[key] for key in keys),
-                )
-            )
-        own = _all_of([c.outcome for c in criteria])
-        rung = RungResult(
-            tier=self.edition.tier, edition=self.edition.id, outcome=below & own, criteria=criteria
+                outcomes[key] = plan.outcome(reading)
+        decided = []
+        for criterion, default, _ in self.criteria:
+            if default is not None:
+                decided.append(_all_of([outcomes[key] for key in default]))
+            else:
+                decided.append(criterion.condition.evaluate(outcomes.__getitem__))
+        own = _all_of(decided)
+        criteria = tuple(decided)
+
+        def build() -> tuple[CriterionResult, ...]:
+            return self.build(readings, outcomes, criteria)
+
+        return RungResult(
+            tier=self.edition.tier,
+            edition=self.edition_id,
+            outcome=below & own,
+            criteria=DeferredCriteria(build, criteria),
         )
-        return rung, results
+
+    def build(
+        self,
+        readings: Mapping[str, Reading],
+        outcomes: Mapping[str, Outcome],
+        decided: tuple[Outcome, ...],
+    ) -> tuple[CriterionResult, ...]:
+        """The criteria and their checks, from the readings and the outcomes decided."""
+        results = {
+            key: plan.result(readings[key], outcomes[key]) for key, plan in self.checks.items()
+        }
+        return tuple(
+            CriterionResult(
+                code=criterion.code,
+                name_vi=criterion.name_vi,
+                name_en=criterion.name_en,
+                outcome=outcome,
+                checks=tuple(results[key] for key in keys),
+            )
+            for (criterion, _, keys), outcome in zip(self.criteria, decided, strict=True)
+        )
 
 
 def _all_of(seen: list[Outcome]) -> Outcome:
@@ -195,6 +331,10 @@ def _all_of(seen: list[Outcome]) -> Outcome:
 class _ScalarPlan:
     rungs: tuple[_RungPlan, ...]
     recognition: _RungPlan | None
+    keys: tuple[str, ...]  # every indicator key read, once
+    tiers: tuple[Tier, ...]  # the ladder's, which depend on its editions only (as the cache key)
+    ids: tuple[str, ...]
+    reported: tuple[str, ...]  # the rungs' reported keys, once each, in order (for ``missing``)
 
 
 _PLANS: OrderedDict[tuple[str, Selection], _ScalarPlan] = OrderedDict()
@@ -216,7 +356,17 @@ def _scalar_plan(ladder: Ladder, selection: Selection) -> _ScalarPlan:
         edition = ladder.recognition
         indicators = [i for _, i in edition.indicators()]
         recognition = _RungPlan.of(edition, ladder.thresholds(edition, selection), indicators)
-    plan = _PLANS[key] = _ScalarPlan(rungs=rungs, recognition=recognition)
+    every = (*rungs, *((recognition,) if recognition is not None else ()))
+    keys = dict.fromkeys(k for r in every for k in (*r.checks, *r.order))
+    reported = dict.fromkeys(k for r in rungs for k in r.order)
+    plan = _PLANS[key] = _ScalarPlan(
+        rungs=rungs,
+        recognition=recognition,
+        keys=tuple(keys),
+        tiers=ladder.tiers,
+        ids=ladder.ids,
+        reported=tuple(reported),
+    )
     if len(_PLANS) > _PLANS_SIZE:
         _PLANS.popitem(last=False)
     return plan
@@ -230,37 +380,31 @@ def assess_row(
     *,
     rules_hash: str = "",
 ) -> Assessment:
-    """The full, explained assessment of one row of ``observations``."""
-    columns = observations.columns
+    """The full, explained assessment of one row of ``observations``.
 
-    def value_of(key: str) -> Value | None:
-        column = columns.get(key)
-        return None if column is None else column.value(row)
-
+    The tier, the outcomes, the missing observations and the provisional flag
+    are decided now; each rung's criteria and checks are built when first read.
+    """
     plan = _scalar_plan(ladder, selection)
+    columns = observations.columns
+    readings = {key: _read(columns.get(key), row) for key in plan.keys}
     rungs: list[RungResult] = []
-    checks: list[Mapping[str, CheckResult]] = []
     below = Outcome.MET
     for rung_plan in plan.rungs:
-        rung, results = rung_plan.run(value_of, below)
+        rung = rung_plan.run(readings, below)
         rungs.append(rung)
-        checks.append(results)
         below = rung.outcome
-    tier, at_least = tier_from_rungs([r.outcome for r in rungs], ladder.tiers)
+    tier, at_least = tier_from_rungs([r.outcome for r in rungs], plan.tiers)
     recognition = None
     if plan.recognition is not None and any(
-        value_of(key) is not None for key in plan.recognition.checks
+        readings[key] is not None for key in plan.recognition.checks
     ):
-        recognition, _ = plan.recognition.run(value_of, Outcome.MET)
-    missing: dict[str, None] = {}
+        recognition = plan.recognition.run(readings, Outcome.MET)
     provisional = False
     deciding = True
-    for rung_plan, rung, results in zip(plan.rungs, rungs, checks, strict=True):
+    for rung_plan, rung in zip(plan.rungs, rungs, strict=True):
         provisional = provisional or (deciding and rung_plan.provisional)
         deciding = deciding and rung.outcome is Outcome.MET
-        for key in rung_plan.order:
-            if results[key].observed is None:
-                missing.setdefault(key)
     return Assessment(
         unit=observations.codes[row],
         name=observations.attribute("name", row),
@@ -271,8 +415,8 @@ def assess_row(
         tier_at_least=at_least,
         rungs=rungs,
         recognition=recognition,
-        missing=list(missing),
+        missing=[key for key in plan.reported if readings[key] is None],
         provisional=provisional,
-        rules=ladder.ids,
+        rules=plan.ids,
         rules_hash=rules_hash,
     )
