@@ -250,3 +250,16 @@ def _under_type_checking(tree, target):
         and target in node.body
         for node in tree.body
     )
+
+
+def test_an_editions_fingerprint_is_computed_once_and_cannot_be_set():
+    # assess() and explain() key their compiled plans by fingerprints: hashing
+    # an edition again on every call cost milliseconds a call.
+    import attrs as _attrs
+
+    edition = Rulebook.bundled().get("vn.commune.standard@2021-2025")
+    first = edition.fingerprint
+    assert first.startswith("sha256:")
+    assert edition.fingerprint is first
+    with pytest.raises(_attrs.exceptions.FrozenInstanceError):
+        edition.fingerprint = "sha256:0"  # type: ignore[misc]

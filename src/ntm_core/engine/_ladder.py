@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 
@@ -19,26 +18,6 @@ from ntm_core.rules._model import Indicator, RuleSet, Selection, Threshold
 from ntm_core.rules._rulebook import Rulebook
 
 __all__ = ["Ladder", "selection_of", "selections"]
-
-# RuleSet.fingerprint hashes the whole edition each time it is asked (some
-# milliseconds a ladder), and every assess() or explain() builds a new ladder
-# whose content hash keys the compiled plans. Editions are immutable, so
-# their fingerprints are kept here: by id() for speed, each entry keeping its
-# edition and used only for that very object; least recently used dropped.
-_FINGERPRINTS: OrderedDict[int, tuple[RuleSet, str]] = OrderedDict()
-_FINGERPRINTS_SIZE = 256
-
-
-def _fingerprint(edition: RuleSet) -> str:
-    entry = _FINGERPRINTS.get(id(edition))
-    if entry is None or entry[0] is not edition:
-        entry = _FINGERPRINTS[id(edition)] = (edition, edition.fingerprint)
-        if len(_FINGERPRINTS) > _FINGERPRINTS_SIZE:
-            _FINGERPRINTS.popitem(last=False)
-    else:
-        _FINGERPRINTS.move_to_end(id(edition))
-    return entry[1]
-
 
 def _editions(value: Sequence[RuleSet]) -> tuple[RuleSet, ...]:
     return tuple(value)
@@ -108,7 +87,7 @@ class Ladder:
         if not self._hash:
             digest = hashlib.sha256()
             for edition in (*self.rungs, self.recognition):
-                digest.update(b"-" if edition is None else _fingerprint(edition).encode("ascii"))
+                digest.update(b"-" if edition is None else edition.fingerprint.encode("ascii"))
             self._hash.append("sha256:" + digest.hexdigest())
         return self._hash[0]
 

@@ -651,9 +651,12 @@ class RuleSet:
         """
         return _views.rule_set_frame(self)
 
-    @property
+    @functools.cached_property
     def fingerprint(self) -> str:
         """The SHA-256 of the edition's whole content (``sha256:…``); equal ones decide alike.
+
+        Computed once per edition (editions are immutable): every ``assess()``
+        and ``explain()`` keys its compiled plans by the fingerprints.
 
         .. versionadded:: 0.3.0
         """
