@@ -17,6 +17,7 @@ Plans are cached by the content hash of the editions and the selections.
 from __future__ import annotations
 
 import hashlib
+import math
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
@@ -27,7 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ntm_core.engine._ladder import Ladder
-from ntm_core.engine._observations import Column, Observations
+from ntm_core.engine._observations import Column, Observations, float_threshold, nan_absent
 from ntm_core.rules._conditions import AllOf, AnyOf, AtLeast, Check, Condition, Not, When
 from ntm_core.rules._model import Comparator, Criterion, RuleSet, Selection
 
@@ -73,6 +74,9 @@ class Masks:
 # ``None`` when the groups need different operators (``==`` with an integer
 # threshold in some groups only).
 _Test = tuple[str, Any] | None
+# A leaf's test on a column of floats: the ufunc marking failing rows, and a
+# float bound (shared) or one per group; ``None``: compare exactly instead.
+_FloatTest = tuple[np.ufunc, Any] | None
 
 
 @attrs.frozen(eq=False)
@@ -82,6 +86,8 @@ class _Leaf:
     thresholds: tuple[Fraction | None, ...]  # one per selection group
     # (scale, dtype) -> the compiled test; bounds are computed once per column layout
     _tests: dict[tuple[int, str], _Test] = attrs.field(factory=dict, init=False)
+    # unit factor of a column of floats -> the float test
+    _float_tests: dict[Fraction, _FloatTest] = attrs.field(factory=dict, init=False)
 
     @property
     def has(self) -> tuple[bool, ...]:
@@ -105,6 +111,29 @@ class _Leaf:
             )
             test = (ops.pop(), bound)
         self._tests[key] = test
+        return test
+
+    def float_test(self, factor: Fraction) -> _FloatTest:
+        """The float test of this leaf on a column of floats times ``factor`` (cached).
+
+        ``None`` when a threshold, in the column's unit, is not exactly
+        decidable by one float comparison (see ``float_threshold``).
+        """
+        if factor in self._float_tests:
+            return self._float_tests[factor]
+        bounds: list[float] = []
+        test: _FloatTest = None
+        for t in self.thresholds:
+            bound = float_threshold(t / factor) if t is not None else math.nan
+            if bound is None:
+                break
+            bounds.append(bound)
+        else:
+            op = _FLOAT_OPS[self.comparator]
+            array = np.asarray(bounds, dtype=np.float64)
+            same = len(set(bounds)) == 1 and not math.isnan(bounds[0])
+            test = (op, array[0] if same else array)
+        self._float_tests[factor] = test
         return test
 
 
@@ -251,6 +280,15 @@ def _bound(comparator: Comparator, threshold: Fraction, scale: int) -> tuple[str
 
 # The ufunc that marks the rows *failing* an integer test.
 _FAILS = {"ge": np.less, "le": np.greater, "eq": np.not_equal}
+# The ufunc that marks the rows failing a comparison of floats with one float
+# threshold; NaN (not observed) fails only "==" (masked by the presence then).
+_FLOAT_OPS = {
+    Comparator.GE: np.less,
+    Comparator.GT: np.less_equal,
+    Comparator.LE: np.greater,
+    Comparator.LT: np.greater_equal,
+    Comparator.EQ: np.not_equal,
+}
 
 
 def _clamp(bound: int | None, dtype: np.dtype[Any]) -> int:
@@ -261,10 +299,24 @@ def _clamp(bound: int | None, dtype: np.dtype[Any]) -> int:
     return min(max(bound, int(info.min)), int(info.max))
 
 
-def _leaf_fails(leaf: _Leaf, column: Column, index: npt.NDArray[np.intp], out: Bools) -> Bools:
-    """Into ``out``: the rows whose value does not pass the leaf's test (absent rows not masked)."""
+def _leaf_fails(
+    leaf: _Leaf, column: Column, index: npt.NDArray[np.intp], out: Bools, known: Bools
+) -> Bools:
+    """Into ``out``: the ``known`` rows whose value does not pass the leaf's test."""
+    floats = column.float64
+    if floats is not None:
+        found = leaf.float_test(column.factor)
+        if found is not None:
+            fails, edge = found
+            if isinstance(edge, np.ndarray):
+                edge = edge[index]
+            fails(floats, edge, out=out)
+            if fails is np.not_equal or known is not column.present or not nan_absent(column):
+                np.logical_and(out, known, out=out)  # NaN rows, or rows without a threshold
+            return out
     if column.scaled is None:
-        return np.logical_not(_exact_holds(leaf, column, index), out=out)
+        np.logical_not(_exact_holds(leaf, column, index), out=out)
+        return np.logical_and(out, known, out=out)
     values = column.scaled
     if values.dtype == np.bool_:
         values = values.view(np.int8)
@@ -273,12 +325,13 @@ def _leaf_fails(leaf: _Leaf, column: Column, index: npt.NDArray[np.intp], out: B
         op, bound = test
         if isinstance(bound, np.ndarray):
             bound = bound[index]
-        return np.asarray(_FAILS[op](values, bound, out=out), dtype=bool)
-    for g, threshold in enumerate(leaf.thresholds):  # "==" integer in some groups only
-        op, b = _bound(leaf.comparator, threshold, column.scale) if threshold else ("ge", 0)
-        rows = index == g
-        out[rows] = _FAILS[op](values[rows], _clamp(b, values.dtype))
-    return out
+        _FAILS[op](values, bound, out=out)
+    else:
+        for g, threshold in enumerate(leaf.thresholds):  # "==" integer in some groups only
+            op, b = _bound(leaf.comparator, threshold, column.scale) if threshold else ("ge", 0)
+            rows = index == g
+            out[rows] = _FAILS[op](values[rows], _clamp(b, values.dtype))
+    return np.logical_and(out, known, out=out)
 
 
 def _leaf_known(leaf: _Leaf, column: Column | None, index: npt.NDArray[np.intp]) -> Bools | None:
@@ -326,7 +379,7 @@ def _leaf_masks(
     known = _leaf_known(leaf, column, index)
     if known is None or column is None:
         return Masks(known=np.zeros(n, dtype=bool), met=np.zeros(n, dtype=bool))
-    fail = _leaf_fails(leaf, column, index, np.empty(n, dtype=bool))
+    fail = _leaf_fails(leaf, column, index, np.empty(n, dtype=bool), known)
     return Masks(known=known, met=np.greater(known, fail))
 
 
@@ -363,8 +416,7 @@ def _run_criterion(
             known = np.zeros(n, dtype=bool)
         else:
             target = scratch if fail_any is not None else np.empty(n, dtype=bool)
-            fail = _leaf_fails(leaf, column, index, target)
-            np.logical_and(fail, known, out=fail)
+            fail = _leaf_fails(leaf, column, index, target, known)
             if fail_any is None:
                 fail_any = fail
             else:
