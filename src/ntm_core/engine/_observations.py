@@ -54,7 +54,8 @@ _MAX_DECIMALS = 9
 """The most decimals a float column is scaled by (beyond, its values are read one by one)."""
 _SHORT_DIGITS = 10**15
 """Decimals below this many digits (15) are distinct floats: the shortest is the one found."""
-_NORMAL = sys.float_info.min
+_NORMAL = Fraction(sys.float_info.min)
+_LARGEST = Fraction(sys.float_info.max)
 
 
 def read_only(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
@@ -161,12 +162,9 @@ def float_threshold(value: Fraction) -> float | None:
     digits = num * 10 ** max(twos, fives) // den  # the decimal's digits, as an integer
     while digits % 10 == 0:
         digits //= 10
-    if digits >= _SHORT_DIGITS:
+    if digits >= _SHORT_DIGITS or not _NORMAL <= abs(value) <= _LARGEST:
         return None
-    number = float(value)
-    if not _NORMAL <= abs(number) < math.inf:
-        return None
-    return number
+    return float(value)
 
 
 def decimal_scale(values: Floats, present: Bools) -> tuple[npt.NDArray[np.int64], int] | None:
