@@ -199,16 +199,17 @@ class Plan:
         rung_masks: list[Masks] = []
         criteria_masks: list[dict[str, Masks]] = []
         below: Masks | None = None
-        scratch = np.empty(n, dtype=bool)
+        kept = sum(2 + 2 * sum(bool(c.leaves) for c in rung.criteria) for rung in self.rungs)
+        space = _Space(kept, n)
         for rung in self.rungs:
             criteria: dict[str, Masks] = {}
-            fail_any = np.zeros(n, dtype=bool)  # some criterion NOT_MET
-            known_all = np.ones(n, dtype=bool)  # every criterion known or N/A
+            fail_any = space.scratch[3]  # some criterion NOT_MET
+            fail_any.fill(False)  # noqa: FBT003 - numpy's fill takes the value positionally
+            known_all = space.scratch[4]  # every criterion known or N/A
+            known_all.fill(True)  # noqa: FBT003
             na_all: Bools | None = None  # every criterion N/A (None: no row)
             for position, criterion in enumerate(rung.criteria):
-                masks, fail = _run_criterion(
-                    criterion, rung, observations, index, n, scratch=scratch
-                )
+                masks, fail = _run_criterion(criterion, rung, observations, index, n, space)
                 criteria[criterion.code] = masks
                 np.logical_or(fail_any, fail, out=fail_any)
                 if masks.na is None:
@@ -219,18 +220,63 @@ class Plan:
                     na_all = masks.na.copy() if position == 0 else _and_na(na_all, masks.na)
             if not rung.criteria:
                 na_all = np.ones(n, dtype=bool)
-            own = _combine(fail_any, known_all, na_all)
-            if below is None:
-                # the first rung: "the rung below" is met, which only matters where own is N/A
-                chained = own if own.na is None else _all_of([_all_met(n), own], n)
+            if (na_all is None or not na_all.any()) and (below is None or below.na is None):
+                chained = _chain(below, fail_any, known_all, space)
             else:
-                chained = _all_of([below, own], n)
+                own = _combine(fail_any.copy(), known_all.copy(), na_all)
+                if below is None:
+                    # the first rung: "the rung below" is met, which only matters where own is N/A
+                    chained = own if own.na is None else _all_of([_all_met(n), own], n)
+                else:
+                    chained = _all_of([below, own], n)
             for array in (chained.known, chained.met):
                 array.flags.writeable = False
             below = chained
             rung_masks.append(chained)
             criteria_masks.append(criteria)
         return tuple(rung_masks), tuple(criteria_masks)
+
+
+class _Space:
+    """Where a run writes: rows of one allocation for the masks it keeps, and scratch rows.
+
+    One large allocation costs far less than many of a megabyte each (it is
+    mapped in huge pages, not page by page), and scratch rows are reused.
+    Scratch rows: 0 a leaf's failures, 1 a criterion's, 2 a criterion's
+    known rows, 3 and 4 a rung's failures and known rows.
+    """
+
+    def __init__(self, kept: int, n: int) -> None:
+        self.kept = np.empty((kept, n), dtype=bool)
+        self.used = 0
+        self.scratch = np.empty((5, n), dtype=bool)
+
+    def keep(self) -> Bools:
+        """A row for a mask the result keeps."""
+        if self.used == len(self.kept):  # pragma: no cover - every kept mask is counted
+            return np.empty(self.kept.shape[1], dtype=bool)
+        self.used += 1
+        row: Bools = self.kept[self.used - 1]
+        return row
+
+
+def _chain(below: Masks | None, fail_any: Bools, known_all: Bools, space: _Space) -> Masks:
+    """Kleene AND of the rung below and this rung's criteria, without N/A, into kept rows.
+
+    This rung is known where ``fail_any | known_all`` and met where
+    ``known_all & ~fail_any``; AND with the rung below: met where both are,
+    known where either fails or both are known.
+    """
+    known, met = space.keep(), space.keep()
+    np.greater(known_all, fail_any, out=met)
+    np.logical_or(fail_any, known_all, out=known)
+    if below is not None:
+        np.logical_and(met, below.met, out=met)
+        fails = np.greater(below.known, below.met, out=space.scratch[0])
+        np.logical_or(fails, fail_any, out=fails)
+        np.logical_and(known, below.known, out=known)
+        np.logical_or(known, fails, out=known)
+    return Masks(known=known, met=met)
 
 
 def _and_na(na_all: Bools | None, na: Bools) -> Bools | None:
@@ -383,16 +429,15 @@ def _leaf_masks(
     return Masks(known=known, met=np.greater(known, fail))
 
 
-def _run_criterion(
+def _run_criterion(  # noqa: PLR0917 - private, one call site
     criterion: _Criterion,
     rung: _Rung,
     observations: Observations,
     index: npt.NDArray[np.intp],
     n: int,
-    *,
-    scratch: Bools,
+    space: _Space,
 ) -> tuple[Masks, Bools]:
-    """The criterion's outcomes and its NOT_MET rows."""
+    """The criterion's outcomes and its NOT_MET rows (a scratch row: use it at once)."""
     if criterion.leaves is None:
         used = set(criterion.condition.keys())
         codes = {
@@ -415,7 +460,7 @@ def _run_criterion(
         if known is None or column is None:
             known = np.zeros(n, dtype=bool)
         else:
-            target = scratch if fail_any is not None else np.empty(n, dtype=bool)
+            target = space.scratch[0] if fail_any is not None else space.scratch[1]
             fail = _leaf_fails(leaf, column, index, target, known)
             if fail_any is None:
                 fail_any = fail
@@ -424,16 +469,19 @@ def _run_criterion(
         if known_all is None:
             known_all = known
         elif shared:
-            known_all = np.logical_and(known_all, known)
+            known_all = np.logical_and(known_all, known, out=space.scratch[2])
             shared = False
         else:
             np.logical_and(known_all, known, out=known_all)
     if fail_any is None:
-        fail_any = np.zeros(n, dtype=bool)
-    if known_all is None:
+        fail_any = space.scratch[1]
+        fail_any.fill(False)  # noqa: FBT003 - numpy's fill takes the value positionally
+    if known_all is None:  # pragma: no cover - a criterion with leaves has a known mask
         known_all = np.ones(n, dtype=bool)
-    met = np.greater(known_all, fail_any)
-    return Masks(known=fail_any | known_all, met=met), fail_any
+    known_out, met_out = space.keep(), space.keep()
+    np.greater(known_all, fail_any, out=met_out)
+    np.logical_or(fail_any, known_all, out=known_out)
+    return Masks(known=known_out, met=met_out), fail_any
 
 
 def _all_of(parts: Sequence[Masks], n: int) -> Masks:
