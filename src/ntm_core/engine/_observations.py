@@ -737,8 +737,8 @@ def _frozen_attributes(
     return MappingProxyType({k: tuple(v) for k, v in value.items()})
 
 
-Codes: TypeAlias = tuple[str, ...] | npt.NDArray[np.int64] | npt.NDArray[np.object_]
-Periods: TypeAlias = tuple[int, ...] | npt.NDArray[np.int64]
+Codes: TypeAlias = tuple[str, ...] | npt.NDArray[np.integer] | npt.NDArray[np.object_]
+Periods: TypeAlias = tuple[int, ...] | npt.NDArray[np.integer]
 
 
 def _code_values(value: Iterable[str] | npt.NDArray[Any]) -> Codes:
@@ -746,14 +746,15 @@ def _code_values(value: Iterable[str] | npt.NDArray[Any]) -> Codes:
     if isinstance(value, np.ndarray):
         array = value.reshape(-1)
         if array.dtype.kind in "iu":
-            return read_only(array.astype(np.int64, copy=False))
+            return read_only(array)
         return read_only(array.astype(object, copy=False))
     return tuple(value)
 
 
 def _period_values(value: Iterable[int] | npt.NDArray[Any]) -> Periods:
+    """Periods as given (a tuple), or a read-only integer array (years fit two bytes)."""
     if isinstance(value, np.ndarray) and value.dtype.kind in "iu":
-        return read_only(value.reshape(-1).astype(np.int64, copy=False))
+        return read_only(_vector(value))
     return tuple(value)
 
 

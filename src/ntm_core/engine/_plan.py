@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -439,13 +439,12 @@ def _run_criterion(  # noqa: PLR0917 - private, one call site
 ) -> tuple[Masks, Bools]:
     """The criterion's outcomes and its NOT_MET rows (a scratch row: use it at once)."""
     if criterion.leaves is None:
-        used = set(criterion.condition.keys())
-        codes = {
-            leaf.key: _leaf_masks(leaf, observations, index, n).codes()
-            for leaf in rung.leaves
-            if leaf.key in used
-        }
-        masks = Masks.from_codes(_evaluate(criterion.condition, codes, n))
+        by_key = {leaf.key: leaf for leaf in rung.leaves}
+
+        def leaf_masks(key: str) -> Masks:
+            return _leaf_masks(by_key[key], observations, index, n)
+
+        masks = _condition_masks(criterion.condition, leaf_masks, n)
         return masks, np.greater(masks.known, masks.met)
     if not criterion.leaves:
         none = np.zeros(n, dtype=bool)
@@ -495,6 +494,36 @@ def _all_of(parts: Sequence[Masks], n: int) -> Masks:
         np.logical_and(known_all, known, out=known_all)
         na_all = None if part.na is None or na_all is None else na_all & part.na
     return _combine(fail_any, known_all, na_all)
+
+
+def _condition_masks(condition: Condition, leaf: Callable[[str], Masks], n: int) -> Masks:
+    """A condition tree's outcomes: all-of and when on masks, the rarer ones on codes."""
+    if isinstance(condition, Check):
+        return leaf(condition.key)
+    if isinstance(condition, AllOf):
+        return _all_of([_condition_masks(c, leaf, n) for c in condition.children], n)
+    if isinstance(condition, When):
+        return _when(leaf(condition.applies), _condition_masks(condition.then, leaf, n))
+    keys = condition.keys()
+    return Masks.from_codes(_evaluate(condition, {key: leaf(key).codes() for key in keys}, n))
+
+
+def _when(gate: Masks, then: Masks) -> Masks:
+    """The outcomes of "when ``gate``, ``then``" (as ``When.evaluate``).
+
+    ``then`` where the gate is met; N/A where it is not met or N/A; where the
+    gate is unknown, met or N/A if ``then`` is, else unknown.
+    """
+    closed = np.greater(gate.known, gate.met)  # NOT_MET: the condition does not apply
+    if gate.na is not None:
+        np.logical_or(closed, gate.na, out=closed)
+    unknown = ~(gate.known | closed)  # the gate is UNKNOWN
+    met = np.greater(then.met, closed)
+    known = np.logical_or(gate.met & then.known, unknown & then.met)
+    na = closed if then.na is None else closed | then.na
+    if gate.na is None and then.na is None and not na.any():
+        return Masks(known=known, met=met)
+    return Masks(known=known, met=met, na=na)
 
 
 # The generic (rare) conditions, on outcome codes.

@@ -497,18 +497,19 @@ def _unit_codes(code: _Cells, size: int) -> tuple[npt.NDArray[Any], BoolArray]:
     return table[code.codes], missing[code.codes]
 
 
-def _years(period: _Cells, size: int) -> tuple[npt.NDArray[np.int64], list[int], list[object]]:
+def _years(period: _Cells, size: int) -> tuple[npt.NDArray[np.integer], list[int], list[object]]:
     """The year of every row (0 where bad), and the bad rows with their cells."""
     if period.kind == "int" and period.missing is None:
         assert period.values is not None  # noqa: S101
         years = period.values
+        if not len(years) or (years.min() >= _FIRST_YEAR and years.max() <= _LAST_YEAR):
+            # Years fit two bytes: a quarter of the memory, and a fresh array of our own.
+            own = years.astype(np.int16)
+            own.flags.writeable = False
+            return own, [], []
         wrong = (years < _FIRST_YEAR) | (years > _LAST_YEAR)
         rows = np.flatnonzero(wrong)
-        return (
-            np.where(wrong, 0, years).astype(np.int64, copy=False),
-            rows.tolist(),
-            years[rows].tolist(),
-        )
+        return np.where(wrong, 0, years), rows.tolist(), years[rows].tolist()
     found: list[int] = []
     bad_rows: list[int] = []
     cells: list[object] = []
@@ -525,13 +526,13 @@ def _years(period: _Cells, size: int) -> tuple[npt.NDArray[np.int64], list[int],
             bad_rows.append(index)
             cells.append(cell)
         found.append(year or 0)
-    return np.array(found, dtype=np.int64), bad_rows, cells
+    return np.array(found, dtype=np.int16), bad_rows, cells
 
 
 def _ids(  # noqa: PLR0917 - private, called once
     code: _Cells, period: _Cells, names: tuple[str, str], size: int, source: str | None,
     problems: list[InputError],
-) -> tuple[npt.NDArray[Any], npt.NDArray[np.int64]]:  # fmt: skip
+) -> tuple[npt.NDArray[Any], npt.NDArray[np.integer]]:  # fmt: skip
     """Unit codes and periods (years) of every row, with a problem per bad cell."""
     codes, bad = _unit_codes(code, size)
     if bad.any():
@@ -551,19 +552,20 @@ def _ids(  # noqa: PLR0917 - private, called once
     return codes, years
 
 
-def _unique_numbers(codes: npt.NDArray[Any], periods: npt.NDArray[np.int64]) -> bool:
+def _unique_numbers(codes: npt.NDArray[Any], periods: npt.NDArray[np.integer]) -> bool:
     """Whether integer codes and periods are unique pairs, decided with numpy alone."""
-    if codes.dtype == object or not len(codes) or codes.min() < 0 or codes.max() >= 2**40:
+    if codes.dtype == object or not len(codes):
         return False
-    keys = codes.astype(np.int64) * 1024 + (periods - _FIRST_YEAR)
-    if not (keys[1:] > keys[:-1]).all():  # rows in order of code and period: nothing to sort
-        keys = np.sort(keys)
-        return bool((keys[1:] != keys[:-1]).all())
-    return True
+    if (codes[1:] > codes[:-1]).all():  # rows in order of code: nothing to sort
+        return True
+    if codes.min() < 0 or codes.max() >= 2**40:
+        return False
+    keys = np.sort(codes.astype(np.int64) * 1024 + (periods.astype(np.int64) - _FIRST_YEAR))
+    return bool((keys[1:] != keys[:-1]).all())
 
 
 def _duplicates(
-    codes: npt.NDArray[Any], periods: npt.NDArray[np.int64], column: str, source: str | None,
+    codes: npt.NDArray[Any], periods: npt.NDArray[np.integer], column: str, source: str | None,
     problems: list[InputError],
 ) -> None:  # fmt: skip
     try:
