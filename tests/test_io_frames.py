@@ -50,10 +50,17 @@ def test_a_float_column_is_the_frames_memory_and_writes_to_the_frame_do_not_reac
 
 def test_without_copy_on_write_a_float_column_is_copied(monkeypatch):
     monkeypatch.setattr(_frames, "_copy_on_write", lambda: False)
-    data = frame(**{INCOME: [45.5, 50.0]})
-    column = observations_from_frame(data, catalog=catalog()).columns[INCOME]
+    flags = pd.arrays.BooleanArray(np.array([True, False]), np.array([False, False]))
+    data = frame(
+        **{INCOME: [45.5, 50.0], "commune_plan_approved": flags},
+        electricity_system_standard=np.array([True, False]),
+    )
+    obs = observations_from_frame(data, catalog=catalog())
+    column = obs.columns[INCOME]
     assert not np.shares_memory(column.float64, data[INCOME].to_numpy())
     assert column.value(0) == Fraction(91, 2)
+    assert not np.shares_memory(obs.columns["commune_plan_approved"].scaled, flags._data)
+    assert obs.value("electricity_system_standard", 1) is False
 
 
 def test_arrow_floats_are_read_without_a_copy():
@@ -165,5 +172,9 @@ def test_nullable_booleans_use_their_mask():
     assert column.num.tolist() == [1, 0, 0]  # 0 where not observed
     data.iloc[0, 2] = False
     assert column.value(0) is True
+    plain = frame(electricity_system_standard=np.array([True, False]))
+    obs = observations_from_frame(plain, catalog=catalog())
+    plain.iloc[0, 2] = False
+    assert obs.value("electricity_system_standard", 0) is True
     with pytest.raises(ValueError, match="read-only"):
         column.present[0] = False

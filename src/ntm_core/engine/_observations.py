@@ -594,9 +594,9 @@ class Column:
             return exact[0]
         scaled = self.scaled
         assert scaled is not None  # noqa: S101 - one of the two is always set
+        if self.kind is IndicatorKind.BOOLEAN:  # absent rows may hold anything: 0 there
+            return frozen(np.logical_and(scaled, self.present).astype(np.int64))
         values = scaled.astype(np.int64)
-        if self.kind is IndicatorKind.BOOLEAN:
-            return read_only(values)
         return read_only(values // np.gcd(values, self.scale))
 
     @property

@@ -211,14 +211,33 @@ def _own(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
     return values
 
 
-def _masked_cells(array: Any) -> _Cells:  # noqa: ANN401 - a pandas masked array
+def _viewed(
+    kind: str,
+    values: npt.NDArray[Any],
+    series: Any,  # noqa: ANN401 - pandas is imported lazily
+    missing: BoolArray | None = None,
+) -> _Cells:
+    """Cells that keep a view of the frame's memory, safe while ``series`` is held.
+
+    With copy-on-write (pandas 3), pandas copies the frame's memory before any
+    write to it while another pandas object (``series``) refers to it. Without
+    it, the values are copied.
+    """
+    if _copy_on_write():
+        return _Cells(kind, values=values, missing=missing, owner=series)
+    return _Cells(kind, values=_own(values), missing=missing)
+
+
+def _masked_cells(series: Any) -> _Cells:  # noqa: ANN401 - pandas is imported lazily
     """The data and mask of pandas' nullable arrays, without the copies ``to_numpy()`` makes."""
     import pandas as pd
 
+    array = series.array
     data, mask = np.asarray(array._data), np.asarray(array._mask, dtype=bool)
     gaps = mask if mask.any() else None
     if isinstance(array, pd.arrays.BooleanArray):
-        return _Cells("bool", values=data, missing=gaps)
+        # Yes/no values are kept as they are (the mask says which count), like floats.
+        return _viewed("bool", data, series, gaps)
     if isinstance(array, pd.arrays.IntegerArray):
         return _Cells("int", values=data.astype(np.int64, copy=False), missing=gaps)
     floats = data.astype(np.float64)  # a copy of our own, NaN where missing
@@ -234,17 +253,13 @@ def _pandas_cells(series: Any) -> _Cells:  # noqa: ANN401 - pandas is imported l
     dtype = series.dtype
     array = series.array
     if isinstance(array, pd.arrays.BooleanArray | pd.arrays.IntegerArray | pd.arrays.FloatingArray):
-        return _masked_cells(array)
+        return _masked_cells(series)
     if dtype == np.float64:
-        values = series.to_numpy()
-        # With copy-on-write, a read-only view: while the observations hold
-        # ``series``, pandas copies the frame's memory before any write to it.
-        owner = series if _copy_on_write() else None
-        return _Cells("float", values=values if owner is not None else _own(values), owner=owner)
+        return _viewed("float", series.to_numpy(), series)
     missing = np.asarray(series.isna().to_numpy(), dtype=bool)
     gaps = missing if missing.any() else None
     if api.is_bool_dtype(dtype):
-        return _Cells("bool", values=series.to_numpy(dtype=bool, na_value=False), missing=gaps)
+        return _viewed("bool", series.to_numpy(dtype=bool, na_value=False), series, gaps)
     if api.is_integer_dtype(dtype):
         return _Cells("int", values=series.to_numpy(dtype=np.int64, na_value=0), missing=gaps)
     if api.is_float_dtype(dtype):  # float32, float16: their float64 values, as before
@@ -321,7 +336,7 @@ class _NumberColumn:
                            value=value)
             )  # fmt: skip
 
-    def boolean(self, values: npt.NDArray[Any], present: BoolArray) -> Column:
+    def boolean(self, values: npt.NDArray[Any], present: BoolArray, owner: object) -> Column:
         reader = self.reader
         if values.dtype != bool:
             wrong = present & (values != 0) & (values != 1)
@@ -330,9 +345,11 @@ class _NumberColumn:
                 self.bad(rows, values[rows].tolist(), None)
                 present = present & ~wrong
             values = values != 0
-        flags = np.logical_and(values, present, out=self.rows.take())
-        return Column(key=reader.key, kind=reader.kind, present=present, scaled=flags, scale=1,
-                      owner=self.rows)  # fmt: skip
+            values = np.logical_and(values, present, out=self.rows.take())
+            owner = None
+        # Values where ``present`` is false are not read (a column's contract).
+        return Column(key=reader.key, kind=reader.kind, present=present, scaled=values, scale=1,
+                      owner=(self.rows, owner))  # fmt: skip
 
     def floats(self, values: npt.NDArray[np.float64], owner: object) -> Column:
         """A float column kept as it is, once every observed value is checked.
@@ -432,7 +449,7 @@ def _indicator_column(
     if cells.kind == "float" and reader.kind is not IndicatorKind.BOOLEAN:
         return numbers.floats(values, cells.owner)
     if reader.kind is IndicatorKind.BOOLEAN:
-        return numbers.boolean(values, cells.present_into(masks.take()))
+        return numbers.boolean(values, cells.present_into(masks.take()), cells.owner)
     present = cells.present(size)
     if cells.kind == "bool":
         rows = np.flatnonzero(present)
