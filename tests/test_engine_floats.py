@@ -309,3 +309,26 @@ def test_integer_codes_and_periods_stay_arrays_until_asked():
         text._codes[0] = "c"
     with pytest.raises(ValueError, match="periods"):
         Observations(codes=np.arange(2), periods=np.arange(3), columns={})
+
+
+@pytest.mark.parametrize(
+    ("comparator", "threshold", "fails"),
+    [
+        (Comparator.GE, True, [False, False, True, False]),
+        (Comparator.EQ, True, [False, False, True, False]),
+        (Comparator.EQ, False, [True, False, False, False]),
+        (Comparator.LE, False, [True, False, False, False]),
+        (Comparator.GE, False, [False, False, False, False]),
+        (Comparator.LE, True, [False, False, False, False]),
+    ],
+)
+def test_yes_no_flags_of_rows_not_observed_are_never_read(comparator, threshold, fails):
+    """A frame's nullable booleans are kept as they are: the flag under a gap may be anything."""
+    flags = np.array([True, True, False, False])
+    column = Column(key="x", kind=IndicatorKind.BOOLEAN, present=[True, False, True, False],
+                    scaled=flags, scale=1)  # fmt: skip
+    leaf = _Leaf(key="x", comparator=comparator, thresholds=(Fraction(int(threshold)),))
+    out = _leaf_fails(leaf, column, np.zeros(4, dtype=np.intp), np.empty(4, dtype=bool),
+                      column.present)  # fmt: skip
+    assert out.tolist() == fails
+    assert column.num.tolist() == [1, 0, 0, 0]

@@ -349,22 +349,18 @@ def _leaf_fails(
     leaf: _Leaf, column: Column, index: npt.NDArray[np.intp], out: Bools, known: Bools
 ) -> Bools:
     """Into ``out``: the ``known`` rows whose value does not pass the leaf's test."""
-    floats = column.float64
-    if floats is not None:
-        found = leaf.float_test(column.factor)
-        if found is not None:
-            fails, edge = found
-            if isinstance(edge, np.ndarray):
-                edge = edge[index]
-            fails(floats, edge, out=out)
-            if fails is np.not_equal or known is not column.present or not nan_absent(column):
-                np.logical_and(out, known, out=out)  # NaN rows, or rows without a threshold
-            return out
+    if column.float64 is not None:
+        done = _float_fails(leaf, column, index, out, known)
+        if done is not None:
+            return done
     if column.scaled is None:
         np.logical_not(_exact_holds(leaf, column, index), out=out)
         return np.logical_and(out, known, out=out)
     values = column.scaled
     if values.dtype == np.bool_:
+        done = _flag_fails(leaf, values, out, known)
+        if done is not None:
+            return done
         values = values.view(np.int8)
     test = leaf.test(column.scale, values.dtype)
     if test is not None:
@@ -378,6 +374,39 @@ def _leaf_fails(
             rows = index == g
             out[rows] = _FAILS[op](values[rows], _clamp(b, values.dtype))
     return np.logical_and(out, known, out=out)
+
+
+def _float_fails(
+    leaf: _Leaf, column: Column, index: npt.NDArray[np.intp], out: Bools, known: Bools
+) -> Bools | None:
+    """A column of floats: one float comparison (``None``: a threshold needs the exact path)."""
+    found = leaf.float_test(column.factor)
+    if found is None:
+        return None
+    fails, edge = found
+    if isinstance(edge, np.ndarray):
+        edge = edge[index]
+    assert column.float64 is not None  # noqa: S101 - the caller checked
+    fails(column.float64, edge, out=out)
+    if fails is np.not_equal or known is not column.present or not nan_absent(column):
+        np.logical_and(out, known, out=out)  # NaN rows, or rows without a threshold
+    return out
+
+
+def _flag_fails(leaf: _Leaf, flags: Bools, out: Bools, known: Bools) -> Bools | None:
+    """Yes/no against one shared yes or no: one operation, the presence included.
+
+    ``None`` for any other test. Flags of rows not observed are never read.
+    """
+    test = leaf.test(1, np.dtype(np.int8))
+    if test is None or isinstance(test[1], np.ndarray):
+        return None
+    op, bound = test[0], int(test[1])
+    if (op, bound) in {("ge", 1), ("eq", 1)}:  # must be yes
+        return np.greater(known, flags, out=out)
+    if (op, bound) in {("le", 0), ("eq", 0)}:  # must be no
+        return np.logical_and(flags, known, out=out)
+    return None
 
 
 def _leaf_known(leaf: _Leaf, column: Column | None, index: npt.NDArray[np.intp]) -> Bools | None:

@@ -20,6 +20,7 @@ view and a pandas object that keeps writes to the frame from reaching it.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 from collections.abc import Mapping, Sequence
@@ -662,6 +663,12 @@ def observations_from_frame(
     return _wide(header, folded, columns, size, catalog, source, units, decimal_comma)
 
 
+@functools.lru_cache(maxsize=1024)
+def _reader(indicator: Indicator, column: str, source: str | None, comma: bool) -> ColumnReader:  # noqa: FBT001 - private, cached by position
+    """The column reader of an indicator's column (its units are parsed once, not per frame)."""
+    return ColumnReader(indicator, column=column, source=source, decimal_comma=comma)
+
+
 def _wide(  # noqa: PLR0912, PLR0915, PLR0917 - one branch per column role, as TableBuilder._wide
     header: list[str],
     folded: list[str],
@@ -718,7 +725,7 @@ def _wide(  # noqa: PLR0912, PLR0915, PLR0917 - one branch per column role, as T
     out: dict[str, Column] = {}
     masks = _Rows(sum(columns[i].rows_needed(indicator) for i, indicator, _ in indicators), size)
     for index, indicator, unit in indicators:
-        reader = ColumnReader(indicator, column=header[index], source=source, decimal_comma=comma)
+        reader = _reader(indicator, header[index], source, comma)
         try:
             factor = reader.factor(unit)
         except CellError as err:
