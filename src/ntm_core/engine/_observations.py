@@ -241,8 +241,10 @@ class Column:
     keeps them as they are, NaN where not observed: each float stands for
     its shortest decimal (``0.1`` is 1/10), times the column's unit
     :attr:`factor`. Comparing with a threshold of at most 15 significant
-    digits is then one float comparison, and exact (see
-    :func:`float_threshold`); any other threshold is compared on the exact
+    digits is then one float comparison, and exact: decimals of at most 15
+    significant digits are distinct floats and rounding is monotone, so the
+    float of such a threshold orders every float as their decimals are
+    ordered. Any other threshold is compared on the exact
     values. ``scaled`` and ``num``/``den`` of such a column are computed on
     first use.
 
@@ -284,11 +286,11 @@ class Column:
 
     key: str
     kind: IndicatorKind
-    present: Bools
+    present: npt.NDArray[np.bool_]
     _scaled: npt.NDArray[Any] | None = attrs.field(alias="scaled")
     _scale: int = attrs.field(alias="scale")
     _exact: tuple[IntArray, IntArray] | None = attrs.field(alias="exact")
-    _float64: Floats | None = attrs.field(alias="float64")
+    _float64: npt.NDArray[np.float64] | None = attrs.field(alias="float64")
     _factor: Fraction = attrs.field(alias="factor")
     # A pandas object whose copy-on-write keeps ``float64``'s memory unchanged.
     _owner: object = attrs.field(alias="owner")
@@ -306,7 +308,7 @@ class Column:
         scaled: npt.NDArray[Any] | None = None,
         scale: int = 0,
         exact: tuple[IntArray, IntArray] | None = None,
-        float64: Floats | None = None,
+        float64: npt.NDArray[np.float64] | None = None,
         factor: Fraction | int = 1,
         owner: object = None,
     ) -> None:
@@ -353,10 +355,10 @@ class Column:
         key: str,
         kind: IndicatorKind,
         present: npt.NDArray[np.bool_] | None,
-        float64: Floats,
+        float64: npt.NDArray[np.float64],
         factor: Fraction,
         owner: object,
-        into: Bools | None = None,
+        into: npt.NDArray[np.bool_] | None = None,
     ) -> None:
         values = _vector(np.asarray(float64))
         if values.dtype != np.float64:
@@ -523,7 +525,7 @@ class Column:
         return self._decimals()[1]
 
     @property
-    def float64(self) -> Floats | None:
+    def float64(self) -> npt.NDArray[np.float64] | None:
         """The floats of a column read from floats (NaN where not observed), else ``None``.
 
         Each stands for its shortest decimal times :attr:`factor`.
@@ -657,7 +659,9 @@ _BLOCK = 1 << 15
 """Rows per block of a pass over floats: 256 KB, which stays in the cache between operations."""
 
 
-def _scan(values: Floats, present: Bools) -> tuple[Bools, tuple[float, float]]:
+def _scan(
+    values: npt.NDArray[np.float64], present: npt.NDArray[np.bool_]
+) -> tuple[npt.NDArray[np.bool_], tuple[float, float]]:
     """Into ``present``: the rows that are not NaN; and the least and greatest value (NaN if none).
 
     Block by block, so each block is read from memory once for the three operations.
@@ -679,11 +683,11 @@ def _scan(values: Floats, present: Bools) -> tuple[Bools, tuple[float, float]]:
 def float_column(
     key: str,
     kind: IndicatorKind,
-    values: Floats,
+    values: npt.NDArray[np.float64],
     *,
     factor: Fraction,
     owner: object,
-    present: Bools,
+    present: npt.NDArray[np.bool_],
 ) -> Column:
     """A column of floats whose presence (not NaN) is written into ``present``, the caller's.
 
