@@ -178,3 +178,17 @@ def test_nullable_booleans_use_their_mask():
     assert obs.value("electricity_system_standard", 0) is True
     with pytest.raises(ValueError, match="read-only"):
         column.present[0] = False
+
+
+def test_a_column_from_a_frame_still_owns_what_it_is_given_later():
+    """``attrs.evolve`` with the caller's array copies it, as for any column."""
+    import attrs
+
+    values = pd.arrays.BooleanArray(np.array([True, False]), np.array([False, False]))
+    data = frame(**{INCOME: [45.5, 50.0], "commune_plan_approved": values})
+    obs = observations_from_frame(data, catalog=catalog())
+    for key in (INCOME, "commune_plan_approved"):
+        mine = np.array([True, True])
+        column = attrs.evolve(obs.columns[key], present=mine)
+        mine[0] = False
+        assert column.value(0) is not None

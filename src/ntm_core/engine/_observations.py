@@ -318,7 +318,7 @@ class Column:
         if present is None:
             msg = f"column {key!r}: give present (which rows were observed)"
             raise TypeError(msg)
-        present = _kept(_vector(np.asarray(present, dtype=bool)), owner)
+        present = read_only(_vector(np.asarray(present, dtype=bool)))
         n = len(present)
         if scaled is None and exact is None:
             if num is None or den is None:
@@ -338,7 +338,7 @@ class Column:
                 else:
                     scaled = _narrow(scaled)
         if scaled is not None:
-            scaled = _kept(_vector(np.asarray(scaled)), owner)
+            scaled = read_only(_vector(np.asarray(scaled)))
             if len(scaled) != n:
                 msg = f"column {key!r}: {len(scaled)} values for {n} rows"
                 raise ValueError(msg)
@@ -374,7 +374,7 @@ class Column:
                 values, np.empty(len(values), dtype=bool) if into is None else into
             )
         else:
-            mask = _kept(_vector(np.asarray(present, dtype=bool)), owner)
+            mask = read_only(_vector(np.asarray(present, dtype=bool)))
             if len(mask) != len(values):
                 msg = f"column {key!r}: {len(values)} values for {len(mask)} rows"
                 raise ValueError(msg)
@@ -678,6 +678,23 @@ def _scan(
     if not count:
         return present, (math.nan, math.nan)
     return present, (float(np.fmin.reduce(lows)), float(np.fmax.reduce(highs)))
+
+
+def flag_column(
+    key: str, kind: IndicatorKind, flags: Bools, *, present: Bools, owner: object
+) -> Column:
+    """A yes/no column of arrays a reader keeps without copying (``owner`` keeps them unchanged).
+
+    ``flags`` may be a pandas array's own data (copy-on-write keeps it while
+    ``owner`` refers to it); ``present`` a row of an array the reader made and
+    gives to no one else.
+    """
+    column = Column.__new__(Column)
+    column.__attrs_init__(
+        key=key, kind=kind, present=_kept(present, owner), scaled=_kept(flags, owner), scale=1,
+        exact=None, float64=None, factor=Fraction(1), owner=owner,
+    )  # fmt: skip
+    return column
 
 
 def float_column(

@@ -38,6 +38,7 @@ from ntm_core.engine._observations import (
     SCALED_LIMIT,
     Column,
     Observations,
+    flag_column,
     float_bounds,
     float_column,
     float_threshold,
@@ -349,8 +350,8 @@ class _NumberColumn:
             values = np.logical_and(values, present, out=self.rows.take())
             owner = None
         # Values where ``present`` is false are not read (a column's contract).
-        return Column(key=reader.key, kind=reader.kind, present=present, scaled=values, scale=1,
-                      owner=(self.rows, owner))  # fmt: skip
+        return flag_column(reader.key, reader.kind, values, present=present,
+                           owner=(self.rows, owner))  # fmt: skip
 
     def floats(self, values: npt.NDArray[np.float64], owner: object) -> Column:
         """A float column kept as it is, once every observed value is checked.
