@@ -192,3 +192,14 @@ def test_a_column_from_a_frame_still_owns_what_it_is_given_later():
         column = attrs.evolve(obs.columns[key], present=mine)
         mine[0] = False
         assert column.value(0) is not None
+
+
+def test_years_and_large_codes_are_checked_in_any_order():
+    data = pd.DataFrame(
+        {"unit_code": [2**41, -5, 7], "period": [2024, 24, 2024], INCOME: [1, 2, 3]}
+    )
+    with pytest.raises(InputErrors) as caught:
+        observations_from_frame(data, catalog=catalog())
+    assert [(e.row, e.column) for e in caught.value.exceptions] == [(2, "period")]
+    good = data.assign(period=[2024, 2024, 2024])
+    assert observations_from_frame(good, catalog=catalog()).codes[1] == "-5"
