@@ -458,6 +458,26 @@ def _leaf_masks(
     return Masks(known=known, met=np.greater(known, fail))
 
 
+def _generic_criterion(
+    criterion: _Criterion,
+    rung: _Rung,
+    observations: Observations,
+    index: npt.NDArray[np.intp],
+    n: int,
+) -> tuple[Masks, Bools]:
+    """A criterion of no checks (N/A), or with more than "all of these checks" (rare)."""
+    if criterion.leaves is not None:
+        none = np.zeros(n, dtype=bool)
+        return Masks(known=none, met=none.copy(), na=np.ones(n, dtype=bool)), none
+    by_key = {leaf.key: leaf for leaf in rung.leaves}
+
+    def leaf_masks(key: str) -> Masks:
+        return _leaf_masks(by_key[key], observations, index, n)
+
+    masks = _condition_masks(criterion.condition, leaf_masks, n)
+    return masks, np.greater(masks.known, masks.met)
+
+
 def _run_criterion(  # noqa: PLR0917 - private, one call site
     criterion: _Criterion,
     rung: _Rung,
@@ -467,17 +487,8 @@ def _run_criterion(  # noqa: PLR0917 - private, one call site
     space: _Space,
 ) -> tuple[Masks, Bools]:
     """The criterion's outcomes and its NOT_MET rows (a scratch row: use it at once)."""
-    if criterion.leaves is None:
-        by_key = {leaf.key: leaf for leaf in rung.leaves}
-
-        def leaf_masks(key: str) -> Masks:
-            return _leaf_masks(by_key[key], observations, index, n)
-
-        masks = _condition_masks(criterion.condition, leaf_masks, n)
-        return masks, np.greater(masks.known, masks.met)
     if not criterion.leaves:
-        none = np.zeros(n, dtype=bool)
-        return Masks(known=none, met=none.copy(), na=np.ones(n, dtype=bool)), none
+        return _generic_criterion(criterion, rung, observations, index, n)
     fail_any: Bools | None = None
     known_all: Bools | None = None  # None: every row known
     shared = True  # known_all is a column's own (read-only) mask, not yet ours
@@ -506,9 +517,12 @@ def _run_criterion(  # noqa: PLR0917 - private, one call site
         fail_any.fill(False)  # noqa: FBT003 - numpy's fill takes the value positionally
     if known_all is None:  # pragma: no cover - a criterion with leaves has a known mask
         known_all = np.ones(n, dtype=bool)
-    known_out, met_out = space.keep(), space.keep()
-    np.greater(known_all, fail_any, out=met_out)
-    np.logical_or(fail_any, known_all, out=known_out)
+    met_out = np.greater(known_all, fail_any, out=space.keep())
+    if shared:
+        # One check: its failures are known rows, so the criterion is known exactly where
+        # the check is (a column's own read-only mask: nothing to write).
+        return Masks(known=known_all, met=met_out), fail_any
+    known_out = np.logical_or(fail_any, known_all, out=space.keep())
     return Masks(known=known_out, met=met_out), fail_any
 
 
