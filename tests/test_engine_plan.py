@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from ntm_core import Outcome
 from ntm_core.engine import CODES
-from ntm_core.engine._plan import Masks, _all_of, _evaluate
+from ntm_core.engine._plan import Masks, _all_of, _condition_masks, _evaluate
 from ntm_core.rules import AllOf, AnyOf, AtLeast, Check, Not, When
 
 KEYS = ("a", "b", "c")
@@ -54,3 +54,12 @@ def test_all_of_on_masks_is_kleene_and_with_na_neutral(table):
 
 def test_all_of_nothing_is_not_applicable():
     assert [OUTCOMES[int(c)] for c in _all_of([], 2).codes()] == [Outcome.NOT_APPLICABLE] * 2
+
+
+@given(rows, conditions)
+def test_condition_trees_on_masks_agree_with_the_scalar_evaluation(table, condition):
+    """All-of and when run on masks (the rest on codes) and still agree with ``Outcome``."""
+    leaves = {k: Masks.from_codes(codes([row[k] for row in table])) for k in KEYS}
+    batch = _condition_masks(condition, leaves.__getitem__, len(table)).codes()
+    scalar = [condition.evaluate(lambda key, row=row: row[key]) for row in table]
+    assert [OUTCOMES[int(c)] for c in batch] == scalar

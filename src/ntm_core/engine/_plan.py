@@ -17,8 +17,9 @@ Plans are cached by the content hash of the editions and the selections.
 from __future__ import annotations
 
 import hashlib
+import math
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -27,7 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ntm_core.engine._ladder import Ladder
-from ntm_core.engine._observations import Column, Observations
+from ntm_core.engine._observations import Column, Observations, float_threshold, nan_absent
 from ntm_core.rules._conditions import AllOf, AnyOf, AtLeast, Check, Condition, Not, When
 from ntm_core.rules._model import Comparator, Criterion, RuleSet, Selection
 
@@ -73,6 +74,9 @@ class Masks:
 # ``None`` when the groups need different operators (``==`` with an integer
 # threshold in some groups only).
 _Test = tuple[str, Any] | None
+# A leaf's test on a column of floats: the ufunc marking failing rows, and a
+# float bound (shared) or one per group; ``None``: compare exactly instead.
+_FloatTest = tuple[np.ufunc, Any] | None
 
 
 @attrs.frozen(eq=False)
@@ -82,6 +86,8 @@ class _Leaf:
     thresholds: tuple[Fraction | None, ...]  # one per selection group
     # (scale, dtype) -> the compiled test; bounds are computed once per column layout
     _tests: dict[tuple[int, str], _Test] = attrs.field(factory=dict, init=False)
+    # unit factor of a column of floats -> the float test
+    _float_tests: dict[Fraction, _FloatTest] = attrs.field(factory=dict, init=False)
 
     @property
     def has(self) -> tuple[bool, ...]:
@@ -105,6 +111,29 @@ class _Leaf:
             )
             test = (ops.pop(), bound)
         self._tests[key] = test
+        return test
+
+    def float_test(self, factor: Fraction) -> _FloatTest:
+        """The float test of this leaf on a column of floats times ``factor`` (cached).
+
+        ``None`` when a threshold, in the column's unit, is not exactly
+        decidable by one float comparison (see ``float_threshold``).
+        """
+        if factor in self._float_tests:
+            return self._float_tests[factor]
+        bounds: list[float] = []
+        test: _FloatTest = None
+        for t in self.thresholds:
+            bound = float_threshold(t / factor) if t is not None else math.nan
+            if bound is None:
+                break
+            bounds.append(bound)
+        else:
+            op = _FLOAT_OPS[self.comparator]
+            array = np.asarray(bounds, dtype=np.float64)
+            same = len(set(bounds)) == 1 and not math.isnan(bounds[0])
+            test = (op, array[0] if same else array)
+        self._float_tests[factor] = test
         return test
 
 
@@ -170,16 +199,17 @@ class Plan:
         rung_masks: list[Masks] = []
         criteria_masks: list[dict[str, Masks]] = []
         below: Masks | None = None
-        scratch = np.empty(n, dtype=bool)
+        kept = sum(2 + 2 * sum(bool(c.leaves) for c in rung.criteria) for rung in self.rungs)
+        space = _Space(kept, n)
         for rung in self.rungs:
             criteria: dict[str, Masks] = {}
-            fail_any = np.zeros(n, dtype=bool)  # some criterion NOT_MET
-            known_all = np.ones(n, dtype=bool)  # every criterion known or N/A
+            fail_any = space.scratch[3]  # some criterion NOT_MET
+            fail_any.fill(False)  # noqa: FBT003 - numpy's fill takes the value positionally
+            known_all = space.scratch[4]  # every criterion known or N/A
+            known_all.fill(True)  # noqa: FBT003
             na_all: Bools | None = None  # every criterion N/A (None: no row)
             for position, criterion in enumerate(rung.criteria):
-                masks, fail = _run_criterion(
-                    criterion, rung, observations, index, n, scratch=scratch
-                )
+                masks, fail = _run_criterion(criterion, rung, observations, index, n, space)
                 criteria[criterion.code] = masks
                 np.logical_or(fail_any, fail, out=fail_any)
                 if masks.na is None:
@@ -190,18 +220,63 @@ class Plan:
                     na_all = masks.na.copy() if position == 0 else _and_na(na_all, masks.na)
             if not rung.criteria:
                 na_all = np.ones(n, dtype=bool)
-            own = _combine(fail_any, known_all, na_all)
-            if below is None:
-                # the first rung: "the rung below" is met, which only matters where own is N/A
-                chained = own if own.na is None else _all_of([_all_met(n), own], n)
+            if (na_all is None or not na_all.any()) and (below is None or below.na is None):
+                chained = _chain(below, fail_any, known_all, space)
             else:
-                chained = _all_of([below, own], n)
+                own = _combine(fail_any.copy(), known_all.copy(), na_all)
+                if below is None:
+                    # the first rung: "the rung below" is met, which only matters where own is N/A
+                    chained = own if own.na is None else _all_of([_all_met(n), own], n)
+                else:
+                    chained = _all_of([below, own], n)
             for array in (chained.known, chained.met):
                 array.flags.writeable = False
             below = chained
             rung_masks.append(chained)
             criteria_masks.append(criteria)
         return tuple(rung_masks), tuple(criteria_masks)
+
+
+class _Space:
+    """Where a run writes: rows of one allocation for the masks it keeps, and scratch rows.
+
+    One large allocation costs far less than many of a megabyte each (it is
+    mapped in huge pages, not page by page), and scratch rows are reused.
+    Scratch rows: 0 a leaf's failures, 1 a criterion's, 2 a criterion's
+    known rows, 3 and 4 a rung's failures and known rows.
+    """
+
+    def __init__(self, kept: int, n: int) -> None:
+        self.kept = np.empty((kept, n), dtype=bool)
+        self.used = 0
+        self.scratch = np.empty((5, n), dtype=bool)
+
+    def keep(self) -> Bools:
+        """A row for a mask the result keeps."""
+        if self.used == len(self.kept):  # pragma: no cover - every kept mask is counted
+            return np.empty(self.kept.shape[1], dtype=bool)
+        self.used += 1
+        row: Bools = self.kept[self.used - 1]
+        return row
+
+
+def _chain(below: Masks | None, fail_any: Bools, known_all: Bools, space: _Space) -> Masks:
+    """Kleene AND of the rung below and this rung's criteria, without N/A, into kept rows.
+
+    This rung is known where ``fail_any | known_all`` and met where
+    ``known_all & ~fail_any``; AND with the rung below: met where both are,
+    known where either fails or both are known.
+    """
+    known, met = space.keep(), space.keep()
+    np.greater(known_all, fail_any, out=met)
+    np.logical_or(fail_any, known_all, out=known)
+    if below is not None:
+        np.logical_and(met, below.met, out=met)
+        fails = np.greater(below.known, below.met, out=space.scratch[0])
+        np.logical_or(fails, fail_any, out=fails)
+        np.logical_and(known, below.known, out=known)
+        np.logical_or(known, fails, out=known)
+    return Masks(known=known, met=met)
 
 
 def _and_na(na_all: Bools | None, na: Bools) -> Bools | None:
@@ -251,6 +326,15 @@ def _bound(comparator: Comparator, threshold: Fraction, scale: int) -> tuple[str
 
 # The ufunc that marks the rows *failing* an integer test.
 _FAILS = {"ge": np.less, "le": np.greater, "eq": np.not_equal}
+# The ufunc that marks the rows failing a comparison of floats with one float
+# threshold; NaN (not observed) fails only "==" (masked by the presence then).
+_FLOAT_OPS = {
+    Comparator.GE: np.less,
+    Comparator.GT: np.less_equal,
+    Comparator.LE: np.greater,
+    Comparator.LT: np.greater_equal,
+    Comparator.EQ: np.not_equal,
+}
 
 
 def _clamp(bound: int | None, dtype: np.dtype[Any]) -> int:
@@ -261,24 +345,68 @@ def _clamp(bound: int | None, dtype: np.dtype[Any]) -> int:
     return min(max(bound, int(info.min)), int(info.max))
 
 
-def _leaf_fails(leaf: _Leaf, column: Column, index: npt.NDArray[np.intp], out: Bools) -> Bools:
-    """Into ``out``: the rows whose value does not pass the leaf's test (absent rows not masked)."""
+def _leaf_fails(
+    leaf: _Leaf, column: Column, index: npt.NDArray[np.intp], out: Bools, known: Bools
+) -> Bools:
+    """Into ``out``: the ``known`` rows whose value does not pass the leaf's test."""
+    if column.float64 is not None:
+        done = _float_fails(leaf, column, index, out, known)
+        if done is not None:
+            return done
     if column.scaled is None:
-        return np.logical_not(_exact_holds(leaf, column, index), out=out)
+        np.logical_not(_exact_holds(leaf, column, index), out=out)
+        return np.logical_and(out, known, out=out)
     values = column.scaled
     if values.dtype == np.bool_:
+        done = _flag_fails(leaf, values, out, known)
+        if done is not None:
+            return done
         values = values.view(np.int8)
     test = leaf.test(column.scale, values.dtype)
     if test is not None:
         op, bound = test
         if isinstance(bound, np.ndarray):
             bound = bound[index]
-        return np.asarray(_FAILS[op](values, bound, out=out), dtype=bool)
-    for g, threshold in enumerate(leaf.thresholds):  # "==" integer in some groups only
-        op, b = _bound(leaf.comparator, threshold, column.scale) if threshold else ("ge", 0)
-        rows = index == g
-        out[rows] = _FAILS[op](values[rows], _clamp(b, values.dtype))
+        _FAILS[op](values, bound, out=out)
+    else:
+        for g, threshold in enumerate(leaf.thresholds):  # "==" integer in some groups only
+            op, b = _bound(leaf.comparator, threshold, column.scale) if threshold else ("ge", 0)
+            rows = index == g
+            out[rows] = _FAILS[op](values[rows], _clamp(b, values.dtype))
+    return np.logical_and(out, known, out=out)
+
+
+def _float_fails(
+    leaf: _Leaf, column: Column, index: npt.NDArray[np.intp], out: Bools, known: Bools
+) -> Bools | None:
+    """A column of floats: one float comparison (``None``: a threshold needs the exact path)."""
+    found = leaf.float_test(column.factor)
+    if found is None:
+        return None
+    fails, edge = found
+    if isinstance(edge, np.ndarray):
+        edge = edge[index]
+    assert column.float64 is not None  # noqa: S101 - the caller checked
+    fails(column.float64, edge, out=out)
+    if fails is np.not_equal or known is not column.present or not nan_absent(column):
+        np.logical_and(out, known, out=out)  # NaN rows, or rows without a threshold
     return out
+
+
+def _flag_fails(leaf: _Leaf, flags: Bools, out: Bools, known: Bools) -> Bools | None:
+    """Yes/no against one shared yes or no: one operation, the presence included.
+
+    ``None`` for any other test. Flags of rows not observed are never read.
+    """
+    test = leaf.test(1, np.dtype(np.int8))
+    if test is None or isinstance(test[1], np.ndarray):
+        return None
+    op, bound = test[0], int(test[1])
+    if (op, bound) in {("ge", 1), ("eq", 1)}:  # must be yes
+        return np.greater(known, flags, out=out)
+    if (op, bound) in {("le", 0), ("eq", 0)}:  # must be no
+        return np.logical_and(flags, known, out=out)
+    return None
 
 
 def _leaf_known(leaf: _Leaf, column: Column | None, index: npt.NDArray[np.intp]) -> Bools | None:
@@ -326,32 +454,41 @@ def _leaf_masks(
     known = _leaf_known(leaf, column, index)
     if known is None or column is None:
         return Masks(known=np.zeros(n, dtype=bool), met=np.zeros(n, dtype=bool))
-    fail = _leaf_fails(leaf, column, index, np.empty(n, dtype=bool))
+    fail = _leaf_fails(leaf, column, index, np.empty(n, dtype=bool), known)
     return Masks(known=known, met=np.greater(known, fail))
 
 
-def _run_criterion(
+def _generic_criterion(
     criterion: _Criterion,
     rung: _Rung,
     observations: Observations,
     index: npt.NDArray[np.intp],
     n: int,
-    *,
-    scratch: Bools,
 ) -> tuple[Masks, Bools]:
-    """The criterion's outcomes and its NOT_MET rows."""
-    if criterion.leaves is None:
-        used = set(criterion.condition.keys())
-        codes = {
-            leaf.key: _leaf_masks(leaf, observations, index, n).codes()
-            for leaf in rung.leaves
-            if leaf.key in used
-        }
-        masks = Masks.from_codes(_evaluate(criterion.condition, codes, n))
-        return masks, np.greater(masks.known, masks.met)
-    if not criterion.leaves:
+    """A criterion of no checks (N/A), or with more than "all of these checks" (rare)."""
+    if criterion.leaves is not None:
         none = np.zeros(n, dtype=bool)
         return Masks(known=none, met=none.copy(), na=np.ones(n, dtype=bool)), none
+    by_key = {leaf.key: leaf for leaf in rung.leaves}
+
+    def leaf_masks(key: str) -> Masks:
+        return _leaf_masks(by_key[key], observations, index, n)
+
+    masks = _condition_masks(criterion.condition, leaf_masks, n)
+    return masks, np.greater(masks.known, masks.met)
+
+
+def _run_criterion(  # noqa: PLR0917 - private, one call site
+    criterion: _Criterion,
+    rung: _Rung,
+    observations: Observations,
+    index: npt.NDArray[np.intp],
+    n: int,
+    space: _Space,
+) -> tuple[Masks, Bools]:
+    """The criterion's outcomes and its NOT_MET rows (a scratch row: use it at once)."""
+    if not criterion.leaves:
+        return _generic_criterion(criterion, rung, observations, index, n)
     fail_any: Bools | None = None
     known_all: Bools | None = None  # None: every row known
     shared = True  # known_all is a column's own (read-only) mask, not yet ours
@@ -362,9 +499,8 @@ def _run_criterion(
         if known is None or column is None:
             known = np.zeros(n, dtype=bool)
         else:
-            target = scratch if fail_any is not None else np.empty(n, dtype=bool)
-            fail = _leaf_fails(leaf, column, index, target)
-            np.logical_and(fail, known, out=fail)
+            target = space.scratch[0] if fail_any is not None else space.scratch[1]
+            fail = _leaf_fails(leaf, column, index, target, known)
             if fail_any is None:
                 fail_any = fail
             else:
@@ -372,16 +508,22 @@ def _run_criterion(
         if known_all is None:
             known_all = known
         elif shared:
-            known_all = np.logical_and(known_all, known)
+            known_all = np.logical_and(known_all, known, out=space.scratch[2])
             shared = False
         else:
             np.logical_and(known_all, known, out=known_all)
     if fail_any is None:
-        fail_any = np.zeros(n, dtype=bool)
-    if known_all is None:
+        fail_any = space.scratch[1]
+        fail_any.fill(False)  # noqa: FBT003 - numpy's fill takes the value positionally
+    if known_all is None:  # pragma: no cover - a criterion with leaves has a known mask
         known_all = np.ones(n, dtype=bool)
-    met = np.greater(known_all, fail_any)
-    return Masks(known=fail_any | known_all, met=met), fail_any
+    met_out = np.greater(known_all, fail_any, out=space.keep())
+    if shared:
+        # One check: its failures are known rows, so the criterion is known exactly where
+        # the check is (a column's own read-only mask: nothing to write).
+        return Masks(known=known_all, met=met_out), fail_any
+    known_out = np.logical_or(fail_any, known_all, out=space.keep())
+    return Masks(known=known_out, met=met_out), fail_any
 
 
 def _all_of(parts: Sequence[Masks], n: int) -> Masks:
@@ -395,6 +537,36 @@ def _all_of(parts: Sequence[Masks], n: int) -> Masks:
         np.logical_and(known_all, known, out=known_all)
         na_all = None if part.na is None or na_all is None else na_all & part.na
     return _combine(fail_any, known_all, na_all)
+
+
+def _condition_masks(condition: Condition, leaf: Callable[[str], Masks], n: int) -> Masks:
+    """A condition tree's outcomes: all-of and when on masks, the rarer ones on codes."""
+    if isinstance(condition, Check):
+        return leaf(condition.key)
+    if isinstance(condition, AllOf):
+        return _all_of([_condition_masks(c, leaf, n) for c in condition.children], n)
+    if isinstance(condition, When):
+        return _when(leaf(condition.applies), _condition_masks(condition.then, leaf, n))
+    keys = condition.keys()
+    return Masks.from_codes(_evaluate(condition, {key: leaf(key).codes() for key in keys}, n))
+
+
+def _when(gate: Masks, then: Masks) -> Masks:
+    """The outcomes of "when ``gate``, ``then``" (as ``When.evaluate``).
+
+    ``then`` where the gate is met; N/A where it is not met or N/A; where the
+    gate is unknown, met or N/A if ``then`` is, else unknown.
+    """
+    closed = np.greater(gate.known, gate.met)  # NOT_MET: the condition does not apply
+    if gate.na is not None:
+        np.logical_or(closed, gate.na, out=closed)
+    unknown = ~(gate.known | closed)  # the gate is UNKNOWN
+    met = np.greater(then.met, closed)
+    known = np.logical_or(gate.met & then.known, unknown & then.met)
+    na = closed if then.na is None else closed | then.na
+    if gate.na is None and then.na is None and not na.any():
+        return Masks(known=known, met=met)
+    return Masks(known=known, met=met, na=na)
 
 
 # The generic (rare) conditions, on outcome codes.
