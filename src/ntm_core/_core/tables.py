@@ -27,16 +27,22 @@ import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, overload
+
+import numpy as np
+import numpy.typing as npt
 
 from ntm_core._core.text import nfc
 from ntm_core._core.workbook import FORMULA_STARTS, neutralise
 from ntm_core.exceptions import DataError, InputError, OutputError
 
 __all__ = [
+    "COLUMNAR_BYTES",
     "FORMATS",
     "STDOUT",
+    "ArrowColumn",
     "Table",
+    "arrow_csv_table",
     "check_suffix",
     "csv_field",
     "csv_table",
@@ -108,12 +114,24 @@ class Table:
             yield row, cells
 
 
+COLUMNAR_BYTES = 1 << 20
+"""CSV files from this size on are read by :func:`arrow_csv_table` when the caller allows it."""
+
+
 def read_table(
-    path: Path, source: str, *, comments: bool = False, formulas: Literal["value", "text"] = "value"
+    path: Path,
+    source: str,
+    *,
+    comments: bool = False,
+    formulas: Literal["value", "text"] = "value",
+    columnar: bool = False,
 ) -> Table:
     """Read a CSV, JSON or XLSX file into a :class:`Table`.
 
     ``comments`` is passed to :func:`csv_table`, ``formulas`` to :func:`xlsx_table`.
+    With ``columnar``, a CSV file of :data:`COLUMNAR_BYTES` or more is read by
+    :func:`arrow_csv_table` when it can (its columns are then :class:`ArrowColumn`);
+    the table is the same either way.
 
     Raises:
         DataError: If the file is missing, a folder, unreadable, of another type,
@@ -135,6 +153,10 @@ def read_table(
         data = path.read_bytes()
     except OSError as err:
         raise DataError(f"cannot read the file: {err.strerror}", source=source) from None
+    if columnar and suffix != ".json" and not comments and len(data) >= COLUMNAR_BYTES:
+        table = arrow_csv_table(data, source)
+        if table is not None:
+            return table
     text = decode(data, source)
     if suffix == ".json":
         return json_table(text, source)
@@ -228,6 +250,155 @@ def csv_table(text: str, source: str, *, comments: bool = False) -> Table:
         header_row=skipped + 1,
         source=source,
         problems=problems,
+    )
+
+
+class ArrowColumn(Sequence[object]):
+    """A CSV column as pyarrow read it: its distinct texts and, per row, which one.
+
+    Readers that know it read each distinct text once (:meth:`encoded`);
+    anything else sees a sequence of ``str``, made on first use.
+    """
+
+    __slots__ = ("_cells", "_codes", "_texts", "dictionary")
+
+    def __init__(self, column: Any) -> None:  # noqa: ANN401 - pyarrow is imported lazily
+        # One dictionary for every chunk, so a text has one code in the whole file.
+        chunks = column.unify_dictionaries().chunks
+        self.dictionary: Any = chunks[0].dictionary
+        """The distinct texts as a pyarrow string array."""
+        self._texts: list[str] | None = None
+        self._codes: npt.NDArray[np.intp] = np.concatenate(
+            [np.asarray(chunk.indices, dtype=np.intp) for chunk in chunks]
+        )
+        self._cells: list[str] | None = None
+
+    def encoded(self) -> tuple[list[str], npt.NDArray[np.intp]]:
+        """The distinct texts, and for each row the position of its text among them."""
+        return self.distinct(), self._codes
+
+    def codes(self) -> npt.NDArray[np.intp]:
+        """For each row, the position of its text among the distinct texts."""
+        return self._codes
+
+    def position(self, text: str) -> int:
+        """The position of ``text`` among the distinct texts, -1 if absent."""
+        import pyarrow.compute as pc
+
+        return int(pc.index(self.dictionary, text).as_py())
+
+    def any_starts_with(self, prefix: str) -> bool:
+        """Whether some distinct text starts with ``prefix``."""
+        import pyarrow.compute as pc
+
+        return bool(pc.any(pc.starts_with(self.dictionary, prefix)).as_py())
+
+    def cells(self) -> list[str]:
+        """Every cell, as a list of text (made once)."""
+        if self._cells is None:
+            self._cells = np.asarray(self.distinct(), dtype=object)[self._codes].tolist()
+        return self._cells
+
+    def distinct(self) -> list[str]:
+        """The distinct texts (made once)."""
+        if self._texts is None:
+            self._texts = self.dictionary.to_pylist()
+        return self._texts
+
+    def __len__(self) -> int:
+        return len(self._codes)
+
+    @overload
+    def __getitem__(self, index: int) -> object: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[object]: ...
+    def __getitem__(self, index: int | slice) -> object | Sequence[object]:
+        return self.cells()[index]
+
+    def __iter__(self) -> Iterator[object]:
+        return iter(self.cells())
+
+
+def arrow_csv_table(data: bytes, source: str) -> Table | None:  # noqa: PLR0911 - one per refusal
+    r"""The :class:`Table` :func:`csv_table` makes of ``data``, read column-wise by pyarrow.
+
+    Every cell is read as text (no type inference, no null values),
+    dictionary-encoded, with the quoting rules of :mod:`csv` (doubled quotes,
+    quoted separators and line ends): the same header, cells and row numbers
+    as :func:`csv_table`. Files where the two could differ, or in which
+    :func:`csv_table` finds a problem, are left to it: ``None`` is returned
+    for text that is not UTF-8, a bare carriage return, a cell starting with
+    an apostrophe (maybe a neutralised formula), a blank line or a line of
+    separators only, a row of another width, a file without data rows, and
+    when pyarrow is not installed.
+
+    >>> table = arrow_csv_table(b'"unit_code",period\r\n001,2024\r\n', "x.csv")
+    >>> table.header, list(table.columns[0]), table.rows
+    (['unit_code', 'period'], ['001'], [2])
+    """
+    try:
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+    except ImportError:  # pragma: no cover - the arrow extra is installed for the tests
+        return None
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    end = data.find(b"\n")
+    try:
+        delimiter = _delimiter((data if end < 0 else data[:end]).decode("utf-8"))
+    except UnicodeDecodeError:
+        return None
+    separator = delimiter.encode()
+    quoted = b'"' in data
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
+        return None
+    text = pa.dictionary(pa.int32(), pa.string())
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(data),
+            # Large blocks: fewer chunks to unify; still one per core for a national file.
+            read_options=pacsv.ReadOptions(
+                autogenerate_column_names=True, block_size=max(1 << 20, len(data) // 4)
+            ),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter,
+                double_quote=True,
+                escape_char=False,
+                newlines_in_values=quoted,
+                # A blank line is a row of one cell: another width, left to csv_table.
+                ignore_empty_lines=False,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={f"f{i}": text for i in range(data.count(separator, 0, end) + 1)},
+                null_values=[],
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+                check_utf8=True,
+            ),
+        )
+    except pa.ArrowException:
+        return None
+    rows = table.num_rows - 1  # row numbers count records, as csv_table's do
+    if not rows or table.num_columns < 2:
+        return None
+    raw_header = [str(name) for name in table.slice(0, 1).to_pylist()[0].values()]
+    columns = [ArrowColumn(column.slice(1)) for column in table.columns]
+    # csv_table would restore a neutralised formula ('=1) in a cell starting so.
+    if any(name.startswith("'") for name in raw_header) or any(
+        column.any_starts_with("'") for column in columns
+    ):
+        return None
+    empty = np.ones(rows, dtype=bool)
+    for column in columns:
+        empty &= column.codes() == column.position("")
+    if empty.any():  # a line of separators only: csv_table skips it
+        return None
+    header = [nfc(name) for name in raw_header]
+    return Table(
+        header=header,
+        columns=list[Sequence[object]](columns),
+        rows=list(range(2, rows + 2)),
+        header_row=1,
+        source=source,
     )
 
 

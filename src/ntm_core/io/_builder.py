@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
-from ntm_core._core.tables import Table
+from ntm_core._core.tables import ArrowColumn, Table
 from ntm_core._core.text import nfc
 from ntm_core.engine._catalog import IndicatorCatalog
 from ntm_core.engine._observations import ATTRIBUTES, Column, Observations
@@ -173,6 +173,10 @@ class TableBuilder:
 
     def _ids(self, code_index: int, period_index: int) -> tuple[list[str], list[int]]:
         """The unit code and period of every row, reporting missing or bad ones."""
+        code_cells = self.table.columns[code_index]
+        period_cells = self.table.columns[period_index]
+        if isinstance(code_cells, ArrowColumn) and isinstance(period_cells, ArrowColumn):
+            return self._distinct_ids(code_cells, period_cells, code_index, period_index)
         codes: list[str] = []
         periods: list[int] = []
         code_name = self.table.header[code_index]
@@ -214,14 +218,63 @@ class TableBuilder:
             periods.append(year or 0)
         return codes, periods
 
+    def _distinct_ids(
+        self, code_cells: ArrowColumn, period_cells: ArrowColumn, code_index: int, period_index: int
+    ) -> tuple[list[str], list[int]]:
+        """:meth:`_ids` of columns read by pyarrow: each distinct text read once.
+
+        Problems are added code column first; :meth:`build` sorts them by row
+        (stably), which gives the order of :meth:`_ids`.
+        """
+        texts, positions = code_cells.encoded()
+        known = [nfc(text) for text in texts]  # text_value of a text, "" for None
+        codes: list[str] = np.asarray(known, dtype=object)[positions].tolist()
+        lacking = np.asarray([not code for code in known], dtype=bool)[positions]
+        for index in np.flatnonzero(lacking).tolist():
+            self.bad(
+                "missing unit code",
+                row=self.table.rows[index],
+                column=self.table.header[code_index],
+                value=None,
+            )
+        texts, positions = period_cells.encoded()
+        years: list[int | CellError | None] = []
+        for text in texts:
+            try:
+                years.append(year_value(text))
+            except CellError as err:
+                years.append(err)
+        periods: list[int] = np.asarray(
+            [year if isinstance(year, int) else 0 for year in years], dtype=np.int64
+        )[positions].tolist()
+        period_name = self.table.header[period_index]
+        for slot, year in enumerate(years):
+            if isinstance(year, int):
+                continue
+            for index in np.flatnonzero(positions == slot).tolist():
+                row = self.table.rows[index]
+                if year is None:
+                    self.bad(
+                        "missing period (the assessment year)",
+                        row=row,
+                        column=period_name,
+                        value=None,
+                    )
+                else:
+                    self.bad_cell(year, row=row, column=period_name, value=texts[slot])
+        return codes, periods
+
     def _detect(self, columns: Iterable[Sequence[object]]) -> bool:
         if self.decimal_comma is not None:
             return self.decimal_comma
-        return detect_decimal_comma(columns)
+        # The vote depends only on which texts occur: a pyarrow column gives its distinct ones.
+        return detect_decimal_comma(
+            column.distinct() if isinstance(column, ArrowColumn) else column for column in columns
+        )
 
     # -- wide
 
-    def _wide(self, folded: list[str]) -> Observations:
+    def _wide(self, folded: list[str]) -> Observations:  # noqa: PLR0912 - one branch per role
         table = self.table
         header_row = table.header_row
         seen: dict[str, str] = {}
@@ -277,11 +330,19 @@ class TableBuilder:
                 self.bad_cell(err, row=header_row, column=name, value=unit)
                 continue
             cache = caches.setdefault((indicator.kind, reader.canonical, default), ParsedValues())
-            num, den, present, problems = reader.read(
-                table.columns[index], table.rows, default=default, cache=cache
-            )
+            cells = table.columns[index]
+            if isinstance(cells, ArrowColumn):
+                columns[indicator.key], problems = reader.read_column(
+                    cells, table.rows, default=default, cache=cache
+                )
+            else:
+                num, den, present, problems = reader.read(
+                    cells, table.rows, default=default, cache=cache
+                )
+                columns[indicator.key] = exact_column(
+                    indicator.key, indicator.kind, num, den, present
+                )
             self.problems.extend(problems)
-            columns[indicator.key] = exact_column(indicator.key, indicator.kind, num, den, present)
 
         given: dict[str, list[str | None]] = {}
         for attribute, index in attribute_index.items():
@@ -295,6 +356,11 @@ class TableBuilder:
         )
 
     def _attribute_cells(self, name: str, cells: Sequence[object]) -> list[str | None]:
+        if isinstance(cells, ArrowColumn):  # text: never a CellError
+            texts, positions = cells.encoded()
+            distinct = np.asarray([nfc(text) or None for text in texts], dtype=object)
+            found: list[str | None] = distinct[positions].tolist()
+            return found
         values: list[str | None] = []
         for row, cell in zip(self.table.rows, cells, strict=True):
             try:
@@ -305,8 +371,7 @@ class TableBuilder:
         return values
 
     def _duplicates(self, codes: Sequence[str], periods: Sequence[int], column: str) -> None:
-        keys = [f"{code}\x1f{period}" for code, period in zip(codes, periods, strict=True)]
-        if len(set(keys)) == len(keys):
+        if len(set(zip(codes, periods, strict=True))) == len(codes):
             return
         first: dict[tuple[str, int], int] = {}
         for row, code, period in zip(self.table.rows, codes, periods, strict=True):
@@ -333,7 +398,7 @@ class TableBuilder:
                     value if value is not None else (self.units.get(code) or {}).get(attribute)
                     for code, value in zip(codes, values, strict=True)
                 ]
-            if any(v is not None for v in values):
+            if values.count(None) != len(values):
                 out[attribute] = values
         return out
 

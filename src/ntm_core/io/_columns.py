@@ -12,14 +12,17 @@ overflow.
 from __future__ import annotations
 
 import contextlib
+import math
 import re
 from collections.abc import Sequence
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from ntm_core._core.numbers import BOUNDS, INT64_SAFE, MAX_DIGITS, NumberError, parse_number
+from ntm_core._core.tables import ArrowColumn
 from ntm_core._core.text import nfc
 from ntm_core.engine._observations import Column
 from ntm_core.exceptions import InputError, UnitMismatchError
@@ -44,6 +47,12 @@ IntArray = npt.NDArray[np.int64] | npt.NDArray[np.object_]
 
 # Longer cells go to the careful parser, which bounds every number's size.
 _FAST_LENGTH = MAX_DIGITS
+# Columns with this many distinct texts read their plain decimals column-wise.
+_VECTOR_TEXTS = 256
+_VECTOR_DIGITS = 18
+# Numerators and denominators below 2**40 times factors below 2**20 stay below 2**60.
+_VECTOR_PART = 2**40
+_VECTOR_FACTOR = 2**20
 _POWERS_OF_TEN = tuple(10**k for k in range(31))
 _COUNTS = re.compile(r"^([-+]?\d+)\s*/\s*([-+]?\d+)$")
 _NUMBER_AND_UNIT = re.compile(r"^([-+]?[\d.,]*\d(?:[eE][-+]?\d+)?)\s*(.*)$", re.DOTALL)
@@ -183,6 +192,103 @@ class ColumnReader:
         if self.kind is IndicatorKind.BOOLEAN:
             return self._read_yes_no(cells, rows)
         return self._read_numbers(cells, rows, default, ParsedValues() if cache is None else cache)
+
+    def read_column(
+        self,
+        cells: ArrowColumn,
+        rows: Sequence[int],
+        *,
+        default: tuple[int, int] = (1, 1),
+        cache: ParsedValues | None = None,
+    ) -> tuple[Column, list[InputError]]:
+        """The column of a CSV file read by pyarrow: each distinct text read once.
+
+        The same values and problems as :meth:`read` of the cells, followed by
+        :func:`exact_column`; the common denominator is found among the
+        distinct values, and plain decimals are read without Python per text
+        (:meth:`plain_texts`).
+        """
+        codes = cells.codes()
+        size = len(cells.dictionary)
+        if self.kind is IndicatorKind.BOOLEAN or size < _VECTOR_TEXTS:
+            num, den, present, found = self.read(
+                cells.distinct(), range(size), default=default, cache=cache
+            )
+        else:
+            num, den, fast = self.plain_texts(cells.dictionary, default)
+            rest = np.flatnonzero(~fast)
+            present = fast.copy()
+            texts = cells.dictionary.take(rest).to_pylist()
+            part_num, part_den, part_present, found = self.read(
+                texts, rest.tolist(), default=default, cache=cache
+            )
+            num, den = widen(num, part_num), widen(den, part_den)
+            num[rest], den[rest], present[rest] = part_num, part_den, part_present
+        problems: list[InputError] = []
+        for problem in found:  # a bad distinct text: one problem per row that has it
+            assert problem.row is not None  # noqa: S101 - positions were given
+            problems.extend(
+                InputError(problem.message, source=self.source, row=rows[index],
+                           column=self.column, value=problem.value)
+                for index in np.flatnonzero(codes == problem.row).tolist()
+            )  # fmt: skip
+        problems.sort(key=lambda problem: problem.row or 0)
+        # Only texts some row holds count (the header's text is among them, in no row).
+        used = present & (np.bincount(codes, minlength=size) > 0)
+        column = distinct_column(self.key, self.kind, num=num, den=den, present=used, codes=codes)
+        return column, problems
+
+    def plain_texts(
+        self,
+        texts: Any,  # noqa: ANN401 - a pyarrow array; pyarrow is imported lazily
+        factor: tuple[int, int],
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+        """Plain decimals among ``texts`` (a pyarrow string array), read column-wise.
+
+        A text of at most 18 ASCII digits with at most one decimal separator
+        inside (``85``, ``85.37``; ``85,37`` with a decimal comma), whose
+        value in the canonical unit keeps numerator and denominator below
+        2**40 (and a share at most 100 percent), is read as :meth:`_plain`
+        reads it: the digits without the separator over ``10**decimals``,
+        times the unit's factor. Integer arithmetic only, so nothing is
+        rounded; any other text (``85%``, ``850/1000``, ``1e3``, ``-5``,
+        blanks) is left for :meth:`read` (``fast`` False).
+
+        Returns:
+            Numerators, denominators (1 where not fast) and ``fast``.
+        """
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        separator = re.escape(self._separator)
+        fast = pc.and_(
+            pc.match_substring_regex(texts, rf"^[0-9]+({separator}[0-9]+)?$"),
+            pc.less_equal(pc.binary_length(texts), _VECTOR_DIGITS),
+        )
+        point = pc.find_substring(texts, self._separator)
+        decimals = pc.if_else(
+            pc.less(point, 0), 0, pc.subtract(pc.subtract(pc.binary_length(texts), point), 1)
+        )
+        digits = pc.if_else(fast, pc.replace_substring(texts, self._separator, ""), "0")
+        num = np.asarray(pc.cast(digits, pa.int64()), dtype=np.int64)
+        places = np.asarray(pc.fill_null(decimals, 0), dtype=np.int64)
+        accepted = np.asarray(pc.fill_null(fast, fill_value=False), dtype=bool)
+        den = np.asarray(_POWERS_OF_TEN[:19], dtype=np.int64)[np.where(accepted, places, 0)]
+        # Both at most 10**18 and factors below 2**20 would be needed to multiply safely:
+        # values whose product could leave int64 take the careful path instead.
+        factor_num, factor_den = factor
+        if factor_num >= _VECTOR_FACTOR or factor_den >= _VECTOR_FACTOR:
+            accepted[:] = False
+        accepted &= (num < _VECTOR_PART) & (den < _VECTOR_PART)
+        num = np.where(accepted, num * factor_num, 0)
+        den = np.where(accepted, den * factor_den, 1)
+        if self.ratio:
+            top, bottom = self._upper
+            if top >= _VECTOR_FACTOR or bottom >= _VECTOR_FACTOR:
+                accepted[:] = False
+            accepted &= num * bottom <= top * den
+            num, den = np.where(accepted, num, 0), np.where(accepted, den, 1)
+        return num, den, accepted
 
     def _read_with_units(
         self, cells: Sequence[object], rows: Sequence[int], units: Sequence[object]
@@ -425,6 +531,42 @@ def _concat(first: IntArray, second: IntArray) -> IntArray:
     if first.dtype == second.dtype:
         return np.concatenate([first, second])
     return np.concatenate([first.astype(object), second.astype(object)])
+
+
+def distinct_column(
+    key: str,
+    kind: IndicatorKind,
+    *,
+    num: IntArray,
+    den: IntArray,
+    present: npt.NDArray[np.bool_],
+    codes: npt.NDArray[np.intp],
+) -> Column:
+    """:func:`exact_column` of ``num[codes]``, ``den[codes]``, ``present[codes]``, faster.
+
+    The rows hold distinct values (their positions are ``codes``), so the
+    common denominator is found among the distinct values.
+
+    ``present`` must be False for values no row holds.
+    """
+    if kind is IndicatorKind.BOOLEAN:
+        return Column.from_scaled(key, kind, num[codes], scale=1, present=present[codes])
+    if num.dtype == np.int64 and den.dtype == np.int64:
+        common = np.gcd(num, den)
+        num, den = num // common, den // common
+        # The least common multiple of the denominators in use, as exact_column's Column finds it.
+        scale = 1
+        for value in np.unique(den[present]).tolist():
+            scale = scale * value // math.gcd(scale, value)
+            if scale >= INT64_SAFE:
+                break
+        else:
+            factor = np.where(present, scale // den, 0)
+            if not (np.abs(num) > (INT64_SAFE - 1) // np.maximum(factor, 1)).any():
+                return Column.from_scaled(
+                    key, kind, (num * factor)[codes], scale=scale, present=present[codes]
+                )
+    return exact_column(key, kind, num[codes], den[codes], present[codes])
 
 
 def widen(target: IntArray, part: IntArray) -> IntArray:

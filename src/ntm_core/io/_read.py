@@ -103,7 +103,7 @@ def read_observations(
         )
     file = Path(path)
     source = os.fspath(path)
-    table = read_table(file, source)
+    table = read_table(file, source, columnar=True)
     return TableBuilder(
         table, catalog=catalog, decimal_comma=decimal_comma, units=units_table(units)
     ).build()
