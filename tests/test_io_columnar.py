@@ -272,8 +272,14 @@ def test_plain_texts_at_the_edges():
     assert fast.tolist() == [True, True, False, True, True, True, False, False]
     assert (num[1], den[1]) == (1000, 10)
     wide = _reader("green_land_per_person")
-    num, den, fast = wide.plain_texts(pa.array(["1" * 12, "1" * 13, "1.5"]), (1, 1))
-    assert fast.tolist() == [True, False, True]  # numerators stay below 2**40
+    texts = ["1" * 18, "1" * 19, "1" * 9 + "." + "1" * 9, "1" * 10 + "." + "1" * 9, "1.", ".1"]
+    num, den, fast = wide.plain_texts(pa.array(texts), (1, 1))
+    assert fast.tolist() == [True, False, True, False, False, False]
+    assert (num[2], den[2]) == (int("1" * 18), 10**9)
+    # A factor that would take a value out of int64 leaves it to the careful path.
+    num, den, fast = wide.plain_texts(pa.array(["1" * 12, "1" * 14, "1.5"]), (10**6, 1))
+    assert fast.tolist() == [True, False, True]
+    assert (num[0], den[0]) == (int("1" * 12) * 10**6, 1)
 
 
 @FAST

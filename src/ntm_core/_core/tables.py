@@ -43,6 +43,8 @@ __all__ = [
     "ArrowColumn",
     "Table",
     "arrow_csv_table",
+    "arrow_mask",
+    "arrow_numpy",
     "check_suffix",
     "csv_field",
     "csv_table",
@@ -269,8 +271,8 @@ class ArrowColumn(Sequence[object]):
         """The distinct texts as a pyarrow string array."""
         self._texts: list[str] | None = None
         self._codes: npt.NDArray[np.intp] = np.concatenate(
-            [np.asarray(chunk.indices, dtype=np.intp) for chunk in chunks]
-        )
+            [arrow_numpy(chunk.indices) for chunk in chunks]
+        ).astype(np.intp)
         self._cells: list[str] | None = None
 
     def encoded(self) -> tuple[list[str], npt.NDArray[np.intp]]:
@@ -285,7 +287,11 @@ class ArrowColumn(Sequence[object]):
         """The position of ``text`` among the distinct texts, -1 if absent."""
         import pyarrow.compute as pc
 
-        return int(pc.index(self.dictionary, text).as_py())
+        if text:
+            found = np.flatnonzero(np.asarray(self.distinct(), dtype=object) == text)
+        else:  # the empty text, without making the texts
+            found = np.flatnonzero(arrow_numpy(pc.binary_length(self.dictionary)) == 0)
+        return int(found[0]) if len(found) else -1
 
     def any_starts_with(self, prefix: str) -> bool:
         """Whether some distinct text starts with ``prefix``."""
@@ -317,6 +323,34 @@ class ArrowColumn(Sequence[object]):
 
     def __iter__(self) -> Iterator[object]:
         return iter(self.cells())
+
+
+def arrow_numpy(array: Any) -> npt.NDArray[Any]:  # noqa: ANN401 - pyarrow is imported lazily
+    """A pyarrow array of integers or booleans without nulls, as numpy (integers: no copy).
+
+    pyarrow's own ``to_numpy`` imports pandas when it is installed, which
+    costs more than reading a national file.
+    """
+    import pyarrow as pa
+
+    if array.null_count:
+        msg = "arrow_numpy: the array has nulls"
+        raise ValueError(msg)
+    data = array.buffers()[1]
+    size, offset = len(array), array.offset
+    if pa.types.is_boolean(array.type):
+        bits = np.unpackbits(np.frombuffer(data, dtype=np.uint8), bitorder="little")
+        return bits[offset : offset + size].astype(bool)
+    dtype = np.dtype(str(array.type))  # int32, int64: the same names
+    return np.frombuffer(data, dtype=dtype)[offset : offset + size]
+
+
+def arrow_mask(mask: npt.NDArray[np.bool_]) -> Any:  # noqa: ANN401 - pyarrow is imported lazily
+    """A numpy boolean mask as a pyarrow boolean array (``pa.array`` may import pandas)."""
+    import pyarrow as pa
+
+    bits = pa.py_buffer(np.packbits(mask, bitorder="little").tobytes())
+    return pa.BooleanArray.from_buffers(pa.bool_(), len(mask), [None, bits])
 
 
 def arrow_csv_table(data: bytes, source: str) -> Table | None:  # noqa: PLR0911 - one per refusal
@@ -355,10 +389,9 @@ def arrow_csv_table(data: bytes, source: str) -> Table | None:  # noqa: PLR0911 
     try:
         table = pacsv.read_csv(
             pa.py_buffer(data),
-            # Large blocks: fewer chunks to unify; still one per core for a national file.
-            read_options=pacsv.ReadOptions(
-                autogenerate_column_names=True, block_size=max(1 << 20, len(data) // 4)
-            ),
+            # 4 MiB blocks: fewer chunks than the default 1 MiB; larger ones make
+            # the dictionaries slower to build.
+            read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=4 << 20),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter,
                 double_quote=True,

@@ -371,7 +371,9 @@ class TableBuilder:
         return values
 
     def _duplicates(self, codes: Sequence[str], periods: Sequence[int], column: str) -> None:
-        if len(set(zip(codes, periods, strict=True))) == len(codes):
+        if len(set(codes)) == len(codes) or len(set(zip(codes, periods, strict=True))) == len(
+            codes
+        ):
             return
         first: dict[tuple[str, int], int] = {}
         for row, code, period in zip(self.table.rows, codes, periods, strict=True):

@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ntm_core._core.numbers import BOUNDS, INT64_SAFE, MAX_DIGITS, NumberError, parse_number
-from ntm_core._core.tables import ArrowColumn
+from ntm_core._core.tables import ArrowColumn, arrow_mask, arrow_numpy
 from ntm_core._core.text import nfc
 from ntm_core.engine._observations import Column
 from ntm_core.exceptions import InputError, UnitMismatchError
@@ -49,10 +49,12 @@ IntArray = npt.NDArray[np.int64] | npt.NDArray[np.object_]
 _FAST_LENGTH = MAX_DIGITS
 # Columns with this many distinct texts read their plain decimals column-wise.
 _VECTOR_TEXTS = 256
-_VECTOR_DIGITS = 18
-# Numerators and denominators below 2**40 times factors below 2**20 stay below 2**60.
-_VECTOR_PART = 2**40
-_VECTOR_FACTOR = 2**20
+# A plain decimal of at most 18 digits (below 10**18, so an int64), as four shapes.
+_PLAIN = (
+    r"^[0-9]{1,18}$|^[0-9]{1,15}[.][0-9]{1,3}$|^[0-9]{1,9}[.][0-9]{1,9}$|^[0-9]{1,3}[.][0-9]{1,15}$"
+)
+# A product estimated in floats below 2**61 is below 2**62 exactly: int64 with room.
+_VECTOR_BOUND = float(2**61)
 _POWERS_OF_TEN = tuple(10**k for k in range(31))
 _COUNTS = re.compile(r"^([-+]?\d+)\s*/\s*([-+]?\d+)$")
 _NUMBER_AND_UNIT = re.compile(r"^([-+]?[\d.,]*\d(?:[eE][-+]?\d+)?)\s*(.*)$", re.DOTALL)
@@ -208,6 +210,8 @@ class ColumnReader:
         distinct values, and plain decimals are read without Python per text
         (:meth:`plain_texts`).
         """
+        import pyarrow.compute as pc
+
         codes = cells.codes()
         size = len(cells.dictionary)
         if self.kind is IndicatorKind.BOOLEAN or size < _VECTOR_TEXTS:
@@ -218,7 +222,7 @@ class ColumnReader:
             num, den, fast = self.plain_texts(cells.dictionary, default)
             rest = np.flatnonzero(~fast)
             present = fast.copy()
-            texts = cells.dictionary.take(rest).to_pylist()
+            texts = pc.filter(cells.dictionary, arrow_mask(~fast)).to_pylist()
             part_num, part_den, part_present, found = self.read(
                 texts, rest.tolist(), default=default, cache=cache
             )
@@ -245,14 +249,14 @@ class ColumnReader:
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
         """Plain decimals among ``texts`` (a pyarrow string array), read column-wise.
 
-        A text of at most 18 ASCII digits with at most one decimal separator
-        inside (``85``, ``85.37``; ``85,37`` with a decimal comma), whose
-        value in the canonical unit keeps numerator and denominator below
-        2**40 (and a share at most 100 percent), is read as :meth:`_plain`
-        reads it: the digits without the separator over ``10**decimals``,
-        times the unit's factor. Integer arithmetic only, so nothing is
-        rounded; any other text (``85%``, ``850/1000``, ``1e3``, ``-5``,
-        blanks) is left for :meth:`read` (``fast`` False).
+        A text of ASCII digits with at most one decimal separator inside
+        (``85``, ``85.37``; ``85,37`` with a decimal comma), at most 18 digits
+        in all (:data:`_PLAIN`), is read as :meth:`_plain` reads it: the digits
+        without the separator over ``10**decimals``, times the unit's factor.
+        Integer arithmetic only, so nothing is rounded; a value whose
+        numerator or denominator could leave int64, or a share above 100
+        percent, and any other text (``85%``, ``850/1000``, ``1e3``, ``-5``,
+        blanks) are left for :meth:`read` (``fast`` False).
 
         Returns:
             Numerators, denominators (1 where not fast) and ``fast``.
@@ -260,33 +264,28 @@ class ColumnReader:
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        separator = re.escape(self._separator)
-        fast = pc.and_(
-            pc.match_substring_regex(texts, rf"^[0-9]+({separator}[0-9]+)?$"),
-            pc.less_equal(pc.binary_length(texts), _VECTOR_DIGITS),
-        )
-        point = pc.find_substring(texts, self._separator)
-        decimals = pc.if_else(
-            pc.less(point, 0), 0, pc.subtract(pc.subtract(pc.binary_length(texts), point), 1)
-        )
-        digits = pc.if_else(fast, pc.replace_substring(texts, self._separator, ""), "0")
-        num = np.asarray(pc.cast(digits, pa.int64()), dtype=np.int64)
-        places = np.asarray(pc.fill_null(decimals, 0), dtype=np.int64)
-        accepted = np.asarray(pc.fill_null(fast, fill_value=False), dtype=bool)
+        # Compute functions with options only: a pyarrow scalar made from Python imports pandas.
+        pattern = _PLAIN.replace("[.]", f"[{self._separator}]")
+        matched = pc.match_substring_regex(texts, pattern)
+        accepted = arrow_numpy(matched)
+        digits = pc.replace_substring(pc.filter(texts, matched), self._separator, "")
+        num = np.zeros(len(texts), dtype=np.int64)
+        num[accepted] = arrow_numpy(pc.cast(digits, pa.int64()))
+        point = arrow_numpy(pc.find_substring(texts, self._separator)).astype(np.int64)
+        places = np.where(point < 0, 0, arrow_numpy(pc.binary_length(texts)) - point - 1)
         den = np.asarray(_POWERS_OF_TEN[:19], dtype=np.int64)[np.where(accepted, places, 0)]
-        # Both at most 10**18 and factors below 2**20 would be needed to multiply safely:
-        # values whose product could leave int64 take the careful path instead.
         factor_num, factor_den = factor
-        if factor_num >= _VECTOR_FACTOR or factor_den >= _VECTOR_FACTOR:
-            accepted[:] = False
-        accepted &= (num < _VECTOR_PART) & (den < _VECTOR_PART)
-        num = np.where(accepted, num * factor_num, 0)
-        den = np.where(accepted, den * factor_den, 1)
+        # Products are estimated in floats first; only those far inside int64 are made.
+        accepted &= (num * float(factor_num) < _VECTOR_BOUND) & (
+            den * float(factor_den) < _VECTOR_BOUND
+        )
+        num = np.where(accepted, num * (factor_num if accepted.any() else 0), 0)
+        den = np.where(accepted, den * (factor_den if accepted.any() else 1), 1)
         if self.ratio:
             top, bottom = self._upper
-            if top >= _VECTOR_FACTOR or bottom >= _VECTOR_FACTOR:
-                accepted[:] = False
-            accepted &= num * bottom <= top * den
+            accepted &= (num * float(bottom) < _VECTOR_BOUND) & (den * float(top) < _VECTOR_BOUND)
+            safe_num, safe_den = np.where(accepted, num, 0), np.where(accepted, den, 1)
+            accepted &= safe_num * bottom <= top * safe_den
             num, den = np.where(accepted, num, 0), np.where(accepted, den, 1)
         return num, den, accepted
 
