@@ -29,6 +29,7 @@ from ntm_core.engine._observations import Column
 from ntm_core.exceptions import NtmCoreError
 from ntm_core.io._builder import TableBuilder
 from ntm_core.io._columns import ColumnReader, distinct_column, exact_column
+from ntm_core.io._records import float_scaled, uniform_records_table
 from ntm_core.rules import IndicatorKind
 
 CATALOG = bundled_catalog()
@@ -319,3 +320,119 @@ def test_distinct_column_keeps_exact_fractions_when_no_denominator_fits():
     )
     assert column.scaled is None
     assert column.value(2) == Fraction(1, 2**61 - 3)
+
+
+# ---------------------------------------------------------------- records
+
+
+def general_outcome(records):
+    """The outcome of the general path: records_table and the column reader one by one."""
+    from ntm_core._core.tables import records_table
+
+    table = records_table(list(records), source="records")
+    builder = TableBuilder(table, catalog=CATALOG, decimal_comma=None, units=None)
+    builder.types = lambda cells: {object}  # no column-wise shortcut: every cell one by one
+    try:
+        observations = builder.build()
+    except ExceptionGroup as group:
+        return "problems", [
+            (e.message, e.source, e.row, e.column, e.value) for e in group.exceptions
+        ]
+    return "observations", _content(observations)
+
+
+def fast_outcome(records):
+    table = uniform_records_table(list(records), source="records")
+    assert table is not None
+    try:
+        observations = TableBuilder(table, catalog=CATALOG, decimal_comma=None, units=None).build()
+    except ExceptionGroup as group:
+        return "problems", [
+            (e.message, e.source, e.row, e.column, e.value) for e in group.exceptions
+        ]
+    return "observations", _content(observations)
+
+
+def _content(observations):
+    columns = {
+        key: (column.scale, None if column.scaled is None else column.scaled.tolist())
+        for key, column in observations.columns.items()
+    }
+    return content(observations), observations.codes, columns
+
+
+NUMBERS = st.one_of(
+    st.none(),
+    st.integers(-5, 10**6),
+    st.integers(2**53 - 2, 2**64),
+    st.floats(allow_nan=True, allow_infinity=True, width=64),
+    st.floats(0, 100).map(lambda x: round(x, 2)),
+    st.sampled_from([0.1 + 0.2, 1e15, 1e-7, 99.99, 100.0, 100.00000000000001, -0.0]),
+)
+ANSWERS = st.one_of(st.none(), st.booleans())
+
+
+@FAST
+@given(
+    rows=st.lists(
+        st.tuples(st.sampled_from(["1", "2", "3", "4", "5"]), NUMBERS, NUMBERS, NUMBERS, ANSWERS),
+        min_size=1,
+        max_size=10,
+    ),
+    period=st.sampled_from([2024, 1800]),
+)
+def test_records_read_column_wise_as_one_by_one(rows, period):
+    records = [
+        {
+            "unit_code": code,
+            "period": period,
+            "stunting_under5": share,
+            "green_land_per_person": amount,
+            "income_per_capita": income,
+            "commune_plan_approved": answer,
+        }
+        for code, share, amount, income, answer in rows
+    ]
+    assert fast_outcome(records) == general_outcome(records)
+
+
+def test_uniform_records_only():
+    assert uniform_records_table([], source=None) is None
+    assert uniform_records_table([{"unit_code": "1"}], source=None) is None
+    assert uniform_records_table([{"a": 1, "b": 2}, {"a": 1, "c": 2}], source=None) is None
+    assert uniform_records_table([{"a": 1, "b": 2}, {"a": 1}], source=None) is None
+    assert uniform_records_table([{"a": 1, 2: 2}], source=None) is None
+    assert uniform_records_table([{"a": 1, "b": 2}, [1, 2]], source=None) is None
+    table = uniform_records_table([{"a": 1, "b": [1, 2]}, {"b": None, "a": 2}], source=None)
+    assert table.header == ["a", "b"]
+    assert [list(c) for c in table.columns] == [[1, 2], [(1, 2), None]]
+    assert table.rows == [1, 2]
+
+
+@settings(max_examples=500)
+@given(
+    st.one_of(
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.decimals(0, 10**15, places=3).map(float),
+        st.integers(0, 10**6).map(lambda n: n / 100),
+    )
+)
+def test_float_scaled_is_the_shortest_decimal(x):
+    """Found exactly when repr(x) is m/10**k with |m| < 10**15, k <= 15; then it is that."""
+    num, den, found = float_scaled(np.asarray([x]))
+    if not np.isfinite(x):
+        assert not found[0]
+        return
+    exact = Fraction(repr(x))
+    fits = any((exact * 10**k).denominator == 1 and abs(exact * 10**k) < 10**15 for k in range(16))
+    assert found[0] == fits
+    if fits:
+        assert Fraction(int(num[0]), int(den[0])) == exact
+
+
+def test_float_scaled_edges():
+    values = np.asarray([0.1, 0.1 + 0.2, 85.5, 1e15 - 1, 1e15, 1e-15, 1e-16, -2.5, np.nan])
+    num, den, found = float_scaled(values)
+    assert found.tolist() == [True, False, True, True, False, True, False, True, False]
+    assert (num[0], den[0]) == (1, 10)
+    assert (num[7], den[7]) == (-25, 10)

@@ -84,7 +84,7 @@ class Table:
     records. ``header_row`` is 1 for files with a header row, else ``None``.
     """
 
-    __slots__ = ("columns", "header", "header_row", "problems", "rows", "source")
+    __slots__ = ("columns", "header", "header_row", "problems", "rows", "source", "types")
 
     def __init__(
         self,
@@ -95,6 +95,7 @@ class Table:
         header_row: int | None,
         source: str | None,
         problems: list[InputError] | None = None,
+        types: list[set[type]] | None = None,
     ) -> None:
         self.header = header
         self.columns = columns
@@ -102,6 +103,8 @@ class Table:
         self.header_row = header_row
         self.source = source
         self.problems: list[InputError] = problems if problems is not None else []
+        self.types = types
+        """The types of each column's cells, when the reader found them."""
 
     def text_rows(self) -> Iterator[tuple[int, dict[str, str]]]:
         """Each data row's number and its cells as stripped text by column name.

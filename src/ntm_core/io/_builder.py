@@ -18,6 +18,8 @@ from ntm_core.engine._catalog import IndicatorCatalog
 from ntm_core.engine._observations import ATTRIBUTES, Column, Observations
 from ntm_core.exceptions import DataError, InputError, InputErrors, UnknownIndicatorError
 from ntm_core.io._cells import (
+    FIRST_YEAR,
+    LAST_YEAR,
     CellError,
     cell_problem,
     detect_decimal_comma,
@@ -110,6 +112,18 @@ class TableBuilder:
         self.units = units
         self.source = table.source
         self.problems: list[InputError] = list(table.problems)
+        self._types: dict[int, set[type]] = {}
+        if table.types is not None:
+            self._types.update(
+                (id(cells), kinds) for cells, kinds in zip(table.columns, table.types, strict=True)
+            )
+
+    def types(self, cells: Sequence[object]) -> set[type]:
+        """The types of a column's cells (found once per column)."""
+        found = self._types.get(id(cells))
+        if found is None:
+            found = self._types[id(cells)] = set(map(type, cells))
+        return found
 
     def bad(self, message: str, *, row: int | None, column: str | None, value: object) -> None:
         self.problems.append(
@@ -177,6 +191,9 @@ class TableBuilder:
         period_cells = self.table.columns[period_index]
         if isinstance(code_cells, ArrowColumn) and isinstance(period_cells, ArrowColumn):
             return self._distinct_ids(code_cells, period_cells, code_index, period_index)
+        typed = self._typed_ids(code_cells, period_cells)
+        if typed is not None:
+            return typed
         codes: list[str] = []
         periods: list[int] = []
         code_name = self.table.header[code_index]
@@ -217,6 +234,22 @@ class TableBuilder:
             codes.append(code or "")
             periods.append(year or 0)
         return codes, periods
+
+    def _typed_ids(
+        self, code_cells: Sequence[object], period_cells: Sequence[object]
+    ) -> tuple[list[str], list[int]] | None:
+        """Codes as text and periods as ints, all valid (records as programs make them).
+
+        ``None`` otherwise: :meth:`_ids` then checks them one by one and says what is wrong.
+        """
+        if self.types(code_cells) != {str} or self.types(period_cells) != {int}:
+            return None
+        codes = [nfc(code) for code in code_cells]
+        years = np.asarray(period_cells, dtype=np.int64)
+        if all(codes) and ((years >= FIRST_YEAR) & (years <= LAST_YEAR)).all():
+            periods: list[int] = years.tolist()
+            return codes, periods
+        return None
 
     def _distinct_ids(
         self, code_cells: ArrowColumn, period_cells: ArrowColumn, code_index: int, period_index: int
@@ -267,14 +300,18 @@ class TableBuilder:
     def _detect(self, columns: Iterable[Sequence[object]]) -> bool:
         if self.decimal_comma is not None:
             return self.decimal_comma
-        # The vote depends only on which texts occur: a pyarrow column gives its distinct ones.
+        # The vote depends only on which texts occur: a pyarrow column gives its distinct ones;
+        # a column without text (numbers from records or Excel) has no vote.
         return detect_decimal_comma(
-            column.distinct() if isinstance(column, ArrowColumn) else column for column in columns
+            column.distinct() if isinstance(column, ArrowColumn) else column
+            for column in columns
+            if isinstance(column, ArrowColumn)
+            or any(issubclass(t, str) for t in self.types(column))
         )
 
     # -- wide
 
-    def _wide(self, folded: list[str]) -> Observations:  # noqa: PLR0912 - one branch per role
+    def _wide(self, folded: list[str]) -> Observations:
         table = self.table
         header_row = table.header_row
         seen: dict[str, str] = {}
@@ -330,19 +367,7 @@ class TableBuilder:
                 self.bad_cell(err, row=header_row, column=name, value=unit)
                 continue
             cache = caches.setdefault((indicator.kind, reader.canonical, default), ParsedValues())
-            cells = table.columns[index]
-            if isinstance(cells, ArrowColumn):
-                columns[indicator.key], problems = reader.read_column(
-                    cells, table.rows, default=default, cache=cache
-                )
-            else:
-                num, den, present, problems = reader.read(
-                    cells, table.rows, default=default, cache=cache
-                )
-                columns[indicator.key] = exact_column(
-                    indicator.key, indicator.kind, num, den, present
-                )
-            self.problems.extend(problems)
+            columns[indicator.key] = self._column(reader, table.columns[index], default, cache)
 
         given: dict[str, list[str | None]] = {}
         for attribute, index in attribute_index.items():
@@ -355,12 +380,36 @@ class TableBuilder:
             source=self.source,
         )
 
+    def _column(
+        self,
+        reader: ColumnReader,
+        cells: Sequence[object],
+        default: tuple[int, int],
+        cache: ParsedValues,
+    ) -> Column:
+        """One indicator's column of a wide table: column-wise where the cells allow it."""
+        rows = self.table.rows
+        typed = None
+        if isinstance(cells, ArrowColumn):
+            typed = reader.read_column(cells, rows, default=default, cache=cache)
+        else:  # Python numbers or bools (records, Excel) are read with numpy
+            typed = reader.read_typed(cells, rows, default=default, types=self.types(cells))
+        if typed is not None:
+            column, problems = typed
+        else:
+            num, den, present, problems = reader.read(cells, rows, default=default, cache=cache)
+            column = exact_column(reader.key, reader.kind, num, den, present)
+        self.problems.extend(problems)
+        return column
+
     def _attribute_cells(self, name: str, cells: Sequence[object]) -> list[str | None]:
         if isinstance(cells, ArrowColumn):  # text: never a CellError
             texts, positions = cells.encoded()
             distinct = np.asarray([nfc(text) or None for text in texts], dtype=object)
             found: list[str | None] = distinct[positions].tolist()
             return found
+        if self.types(cells) <= {str, type(None)}:  # text_value of text: never a CellError
+            return [None if cell is None else nfc(cell) or None for cell in cells]
         values: list[str | None] = []
         for row, cell in zip(self.table.rows, cells, strict=True):
             try:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -37,6 +37,7 @@ from ntm_core.io._cells import (
     whole,
     yes_no,
 )
+from ntm_core.io._records import float_scaled
 from ntm_core.rules._model import Indicator, IndicatorKind
 from ntm_core.units import parse_unit, to_canonical
 
@@ -274,20 +275,87 @@ class ColumnReader:
         point = arrow_numpy(pc.find_substring(texts, self._separator)).astype(np.int64)
         places = np.where(point < 0, 0, arrow_numpy(pc.binary_length(texts)) - point - 1)
         den = np.asarray(_POWERS_OF_TEN[:19], dtype=np.int64)[np.where(accepted, places, 0)]
+        return self._checked(num, den, accepted, factor)
+
+    def _checked(
+        self,
+        num: npt.NDArray[np.int64],
+        den: npt.NDArray[np.int64],
+        accepted: npt.NDArray[np.bool_],
+        factor: tuple[int, int],
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+        """Magnitudes times the unit's factor, checked as :meth:`_canonical` checks them.
+
+        ``accepted`` is narrowed to the values that are not negative, not a
+        share above 100 percent, and whose products provably stay in int64
+        (the others are left to the careful path, which says what is wrong).
+        """
         factor_num, factor_den = factor
         # Products are estimated in floats first; only those far inside int64 are made.
-        accepted &= (num * float(factor_num) < _VECTOR_BOUND) & (
+        accepted = accepted & (num >= 0)
+        accepted &= (np.abs(num) * float(factor_num) < _VECTOR_BOUND) & (
             den * float(factor_den) < _VECTOR_BOUND
         )
-        num = np.where(accepted, num * (factor_num if accepted.any() else 0), 0)
-        den = np.where(accepted, den * (factor_den if accepted.any() else 1), 1)
+        num = np.where(accepted, num, 0) * factor_num
+        den = np.where(accepted, den, 1) * factor_den
         if self.ratio:
             top, bottom = self._upper
             accepted &= (num * float(bottom) < _VECTOR_BOUND) & (den * float(top) < _VECTOR_BOUND)
             safe_num, safe_den = np.where(accepted, num, 0), np.where(accepted, den, 1)
             accepted &= safe_num * bottom <= top * safe_den
-            num, den = np.where(accepted, num, 0), np.where(accepted, den, 1)
-        return num, den, accepted
+        return np.where(accepted, num, 0), np.where(accepted, den, 1), accepted
+
+    def read_typed(
+        self,
+        cells: Sequence[object],
+        rows: Sequence[int],
+        *,
+        default: tuple[int, int] = (1, 1),
+        types: set[type] | None = None,
+    ) -> tuple[Column, list[InputError]] | None:
+        """A column of Python numbers (``int``, ``float``) or ``bool``, read with numpy.
+
+        The same column and problems as :meth:`read` and :func:`exact_column`:
+        floats are read by their shortest decimal (:func:`float_scaled`), and
+        every value numpy cannot take (too large, too many digits, negative,
+        a share above 100 percent) is read one by one by :meth:`read`.
+        ``None`` (and NaN) is not observed. Any other column returns ``None``.
+        ``types`` are the types of the cells, if known.
+        """
+        kinds_all = set(map(type, cells)) if types is None else types
+        kinds = kinds_all - {type(None)}
+        if self.kind is IndicatorKind.BOOLEAN:
+            if not kinds <= {bool}:
+                return None
+            answers = np.array(cells, dtype=np.float64)  # bools or None: 1, 0 or NaN
+            present = ~np.isnan(answers)
+            yes = answers == 1
+            return Column.from_scaled(self.key, self.kind, yes, scale=1, present=present), []
+        if not kinds <= {int, float}:
+            return None
+        try:  # ints, floats or None (NaN): numpy reads each as a float
+            values = np.array(cells, dtype=np.float64)
+        except OverflowError:  # an int beyond floats: the careful path
+            return None
+        present = ~np.isnan(values)
+        num, den, found = float_scaled(values)
+        num, den, accepted = self._checked(num, den, found, default)
+        rest = np.flatnonzero(present & ~accepted)
+        problems: list[InputError] = []
+        all_num: IntArray = num
+        all_den: IntArray = den
+        # The denominators are 10**k times the factor's: which k occur, without sorting.
+        places = np.rint(np.log10(den[accepted] // default[1])).astype(np.intp)
+        dens = {10**k * default[1] for k in np.flatnonzero(np.bincount(places)).tolist()}
+        if len(rest):
+            part_num, part_den, part_present, problems = self._read_numbers(
+                [cells[i] for i in rest.tolist()], [rows[i] for i in rest.tolist()],
+                default, ParsedValues(),
+            )  # fmt: skip
+            all_num, all_den = widen(all_num, part_num), widen(all_den, part_den)
+            all_num[rest], all_den[rest], present[rest] = part_num, part_den, part_present
+            dens.update(int(d) for d in part_den[part_present])
+        return scaled_column(self.key, self.kind, all_num, all_den, present, dens), problems
 
     def _read_with_units(
         self, cells: Sequence[object], rows: Sequence[int], units: Sequence[object]
@@ -566,6 +634,38 @@ def distinct_column(
                     key, kind, (num * factor)[codes], scale=scale, present=present[codes]
                 )
     return exact_column(key, kind, num[codes], den[codes], present[codes])
+
+
+def scaled_column(  # noqa: PLR0917 - the arrays of a column, and its denominators
+    key: str,
+    kind: IndicatorKind,
+    num: IntArray,
+    den: IntArray,
+    present: npt.NDArray[np.bool_],
+    dens: Iterable[int],
+) -> Column:
+    """:func:`exact_column`, faster, given every denominator of a present value (``dens``).
+
+    ``dens`` is usually a few powers of ten.
+    The common denominator of the reduced values is ``D / gcd(D, s_1, ..., s_n)``
+    for any common multiple ``D`` of the denominators and ``s_i = num_i * D / den_i``
+    (it divides ``D``, and every reduced denominator divides it), which is what
+    :class:`~ntm_core.engine.Column` finds value by value.
+    """
+    if num.dtype == np.int64 and den.dtype == np.int64:
+        common = 1
+        for value in dens:
+            common = common * value // math.gcd(common, value)
+        if common < INT64_SAFE:
+            factor = np.where(present, common // np.where(present, den, 1), 0)
+            estimate = np.abs(num) * factor.astype(np.float64)
+            if not (estimate >= float(2**61)).any():
+                scaled = num * factor
+                divisor = math.gcd(common, int(np.gcd.reduce(scaled)) if len(scaled) else 0)
+                return Column.from_scaled(
+                    key, kind, scaled // divisor, scale=common // divisor, present=present
+                )
+    return exact_column(key, kind, num, den, present)
 
 
 def widen(target: IntArray, part: IntArray) -> IntArray:

@@ -16,6 +16,7 @@ from ntm_core.engine._observations import ATTRIBUTES, Observations
 from ntm_core.exceptions import DataError, InputError, InputErrors
 from ntm_core.io._builder import TableBuilder, UnitsTable
 from ntm_core.io._cells import CellError, cell_problem, text_value
+from ntm_core.io._records import uniform_records_table
 
 __all__ = [
     "observations_from_records",
@@ -141,7 +142,8 @@ def observations_from_records(
 
     .. versionadded:: 0.1.0
     """
-    table = records_table(records, source=source)
+    listed = list(records)
+    table = uniform_records_table(listed, source=source) or records_table(listed, source=source)
     return TableBuilder(
         table, catalog=catalog, decimal_comma=decimal_comma, units=units_table(units)
     ).build()
