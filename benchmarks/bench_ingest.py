@@ -6,6 +6,8 @@ a fixed seed, and values as people type them (decimals, ``85%``, counts such
 as ``850/1000``, ``Đạt``/``Không đạt``, empty cells). Then a pandas DataFrame
 of 1,000,000 communes (``--n`` scales it down, and says so) read column-wise
 and decided, against the float64 floor of ``bench_engine.py`` on the same arrays.
+And ``observations_from_records`` of 100,000 records (``--records``) as a
+program makes them, against the floor of the same lists put into numpy.
 """
 
 from __future__ import annotations
@@ -93,9 +95,73 @@ def time_ingest() -> float:
     return statistics.median(times) * 1000
 
 
-def main() -> None:
+def make_records(n: int, indicators: list[tuple[str, IndicatorKind]]) -> list[dict[str, object]]:
+    """``n`` records as a program makes them: text codes, int periods, floats, ints, bools, None."""
+    rng = random.Random(20250102)
+    records: list[dict[str, object]] = []
+    for row in range(n):
+        record: dict[str, object] = {"unit_code": f"X{row}", "period": 2024, "region": "BTB"}
+        for key, kind in indicators:
+            value: object
+            if rng.random() < 0.02:
+                value = None  # not observed
+            elif kind is IndicatorKind.BOOLEAN:
+                value = rng.random() < 0.9
+            elif kind is IndicatorKind.RATIO:
+                value = rng.randint(0, 1000) / 10  # 85.5 (percent)
+            elif key == "income_per_capita":
+                value = rng.randint(40_000_000, 80_000_000) / 1e6  # million đồng
+            else:
+                value = rng.randint(0, 10_000)
+            record[key] = value
+        records.append(record)
+    return records
+
+
+def time_records(n: int) -> None:
+    """``observations_from_records`` of ``n`` records against the floor: the same lists to numpy.
+
+    The floor transposes the records key by key and makes one float64 array
+    per indicator (``np.array`` of the list), in the same run. Prints
+    ``records N rows: X ms (Y us per row; budget 10); floor F ms; ratio R``.
+    """
+    import numpy as np
+
+    from ntm_core.io import observations_from_records
+
+    edition = Rulebook.bundled().get("vn.commune.standard@2021-2025")
+    catalog = IndicatorCatalog.from_editions([edition])
+    indicators = [(i.key, i.kind) for _, i in edition.indicators() if i.aggregate is None]
+    records = make_records(n, indicators)
+    observations = observations_from_records(records, catalog=catalog)
+    if len(observations) != n or len(observations.columns) != len(indicators):
+        raise SystemExit(f"read {len(observations)} rows, expected {n}")
+
+    def floor() -> object:
+        return [
+            np.array([record[key] for record in records], dtype=np.float64) for key, _ in indicators
+        ]
+
+    times, floors = [], []
+    for _ in range(3):
+        start = time.perf_counter()
+        observations_from_records(records, catalog=catalog)
+        times.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        floor()
+        floors.append(time.perf_counter() - start)
+    best, best_floor = min(times), min(floors)
+    print(
+        f"records {n} rows x {len(indicators)} indicators: {best * 1000:.0f} ms "
+        f"({best / n * 1e6:.1f} us per row; budget 10); floor (transpose + np.array) "
+        f"{best_floor * 1000:.0f} ms; ratio {best / best_floor:.1f}"
+    )
+
+
+def main(records: int = 100_000) -> None:
     ms = time_ingest()
     print(f"ingest wide CSV {ROWS:,} rows: {ms:.0f} ms (budget {BUDGET_MS} ms)")
+    time_records(records)
 
 
 # ---------------------------------------------------------------- DataFrame to decision (issue 10)
@@ -169,10 +235,13 @@ def main_all() -> None:
     parser.add_argument(
         "--n", type=int, default=1_000_000, help="communes in the frame (1,000,000)"
     )
+    parser.add_argument("--records", type=int, default=100_000, help="records (100,000)")
     args = parser.parse_args()
     if args.n != 1_000_000:
         print(f"NOTE: N scaled down to {args.n:,} by --n (the budget is for 1,000,000)")
-    main()
+    if args.records != 100_000:
+        print(f"NOTE: records scaled to {args.records:,} by --records (the budget is for 100,000)")
+    main(args.records)
     dataframe_to_decision(args.n)
 
 

@@ -607,7 +607,7 @@ def distinct_column(
     num: IntArray,
     den: IntArray,
     present: npt.NDArray[np.bool_],
-    codes: npt.NDArray[np.intp],
+    codes: npt.NDArray[np.intp] | npt.NDArray[np.int32],
 ) -> Column:
     """:func:`exact_column` of ``num[codes]``, ``den[codes]``, ``present[codes]``, faster.
 
