@@ -436,3 +436,28 @@ def test_float_scaled_edges():
     assert found.tolist() == [True, False, True, True, False, True, False, True, False]
     assert (num[0], den[0]) == (1, 10)
     assert (num[7], den[7]) == (-25, 10)
+
+
+def test_a_file_is_scanned_in_blocks(tmp_path):
+    from ntm_core._core.tables import _scan
+
+    path = tmp_path / "w.csv"
+    path.write_bytes(b'\xef\xbb\xbfab,c\r\n"1",2222\r\n')
+    assert _scan(path, size=9) == (b"ab,c\r", True)  # the CR LF across two blocks is a pair
+    path.write_bytes(b"ab,c\r\n1,2\r3,4\n")
+    assert _scan(path, size=9) is None  # a bare CR
+    path.write_bytes(b"abcdefgh,c\n1,2\n")
+    assert _scan(path, size=4) is None  # a first line longer than a block
+    assert _scan(tmp_path / "missing.csv") is None
+    assert arrow_csv_table(tmp_path / "missing.csv", SOURCE) is None
+
+
+def test_large_files_the_columnar_path_refuses_are_read_row_wise(tmp_path):
+    lines = ["unit_code,period,stunting_under5"]
+    lines += [f"X{i},2024,{i % 100}" for i in range(COLUMNAR_BYTES // 10)]
+    lines[3] = ",,"  # a line of separators only: skipped, still counted
+    path = tmp_path / "big.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    table = read_table(path, str(path), columnar=True)
+    assert not isinstance(table.columns[0], ArrowColumn)
+    assert table.rows[:3] == [2, 3, 5]

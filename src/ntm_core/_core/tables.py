@@ -150,6 +150,10 @@ def read_table(
         )
     if path.is_dir():
         raise DataError("cannot read the file: it is a folder", source=source)
+    if columnar and suffix in {".csv", ".tsv", ".txt"} and not comments and _large(path):
+        table = arrow_csv_table(path, source)
+        if table is not None:
+            return table
     if suffix == ".xlsx":
         if not path.exists():
             raise DataError("cannot read the file: No such file or directory", source=source)
@@ -158,14 +162,17 @@ def read_table(
         data = path.read_bytes()
     except OSError as err:
         raise DataError(f"cannot read the file: {err.strerror}", source=source) from None
-    if columnar and suffix != ".json" and not comments and len(data) >= COLUMNAR_BYTES:
-        table = arrow_csv_table(data, source)
-        if table is not None:
-            return table
     text = decode(data, source)
     if suffix == ".json":
         return json_table(text, source)
     return csv_table(text, source, comments=comments)
+
+
+def _large(path: Path) -> bool:
+    try:
+        return path.stat().st_size >= COLUMNAR_BYTES
+    except OSError:  # read_bytes says what is wrong
+        return False
 
 
 def decode(data: bytes, source: str) -> str:
@@ -357,7 +364,47 @@ def arrow_mask(mask: npt.NDArray[np.bool_]) -> Any:  # noqa: ANN401 - pyarrow is
     return pa.BooleanArray.from_buffers(pa.bool_(), len(mask), [None, bits])
 
 
-def arrow_csv_table(data: bytes, source: str) -> Table | None:  # noqa: PLR0911 - one per refusal
+def _scan(data: bytes | Path, *, size: int = 1 << 24) -> tuple[bytes, bool] | None:
+    """The first line (without a byte-order mark) and whether there are quotes.
+
+    ``None`` for a bare carriage return (not followed by a line feed), a
+    first line longer than the scan's blocks, or a file that cannot be read.
+    A file is scanned in blocks of ``size`` bytes.
+    """
+    if isinstance(data, bytes):
+        blocks: Iterable[bytes] = (data,)
+    else:
+        blocks = _blocks(data, size)
+    first: bytes | None = None
+    quoted = False
+    returns = pairs = 0
+    previous = b""
+    try:
+        for block in blocks:
+            if first is None:
+                block = block.removeprefix(b"\xef\xbb\xbf")  # noqa: PLW2901
+                end = block.find(b"\n")
+                if end < 0:  # no data rows, or a first line longer than a block
+                    return None
+                first = block[:end]
+            quoted = quoted or b'"' in block
+            returns += block.count(b"\r")
+            pairs += block.count(b"\r\n") + (previous.endswith(b"\r") and block.startswith(b"\n"))
+            previous = block
+    except OSError:
+        return None
+    if first is None or returns != pairs:
+        return None
+    return first, quoted
+
+
+def _blocks(path: Path, size: int) -> Iterator[bytes]:
+    with path.open("rb") as file:
+        while block := file.read(size):
+            yield block
+
+
+def arrow_csv_table(data: bytes | Path, source: str) -> Table | None:  # noqa: PLR0911 - one per refusal
     r"""The :class:`Table` :func:`csv_table` makes of ``data``, read column-wise by pyarrow.
 
     Every cell is read as text (no type inference, no null values),
@@ -379,20 +426,21 @@ def arrow_csv_table(data: bytes, source: str) -> Table | None:  # noqa: PLR0911 
         import pyarrow.csv as pacsv
     except ImportError:  # pragma: no cover - the arrow extra is installed for the tests
         return None
-    data = data.removeprefix(b"\xef\xbb\xbf")
-    end = data.find(b"\n")
+    scanned = _scan(data)
+    if scanned is None:
+        return None
+    first, quoted = scanned
     try:
-        delimiter = _delimiter((data if end < 0 else data[:end]).decode("utf-8"))
+        delimiter = _delimiter(first.decode("utf-8"))
     except UnicodeDecodeError:
         return None
     separator = delimiter.encode()
-    quoted = b'"' in data
-    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
-        return None
+    end = len(first)
     text = pa.dictionary(pa.int32(), pa.string())
     try:
         table = pacsv.read_csv(
-            pa.py_buffer(data),
+            # A file is read by pyarrow itself: the bytes are never all in memory at once.
+            str(data) if isinstance(data, Path) else pa.py_buffer(data),
             # 4 MiB blocks: fewer chunks than the default 1 MiB; larger ones make
             # the dictionaries slower to build.
             read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=4 << 20),
@@ -405,14 +453,14 @@ def arrow_csv_table(data: bytes, source: str) -> Table | None:  # noqa: PLR0911 
                 ignore_empty_lines=False,
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types={f"f{i}": text for i in range(data.count(separator, 0, end) + 1)},
+                column_types={f"f{i}": text for i in range(first.count(separator, 0, end) + 1)},
                 null_values=[],
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
                 check_utf8=True,
             ),
         )
-    except pa.ArrowException:
+    except (pa.ArrowException, OSError):
         return None
     rows = table.num_rows - 1  # row numbers count records, as csv_table's do
     if not rows or table.num_columns < 2:
@@ -430,6 +478,8 @@ def arrow_csv_table(data: bytes, source: str) -> Table | None:  # noqa: PLR0911 
     if empty.any():  # a line of separators only: csv_table skips it
         return None
     header = [nfc(name) for name in raw_header]
+    del table
+    pa.default_memory_pool().release_unused()  # the parser's blocks, back to the system
     return Table(
         header=header,
         columns=list[Sequence[object]](columns),
