@@ -8,6 +8,7 @@ and either returns complete observations or raises every problem at once.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
@@ -52,6 +53,12 @@ _LONG_EXPECTED = "unit_code, period, indicator, value[, unit][, source]"
 
 HEADER_UNIT = re.compile(r"^(?P<name>.*?)\s*\[(?P<unit>[^\[\]]*)\]$", re.DOTALL)
 """A column name with a unit in brackets: ``income_per_capita [triệu đồng/người/năm]``."""
+
+
+def texts_nfc(texts: Sequence[str]) -> list[str]:
+    """:func:`~ntm_core._core.text.nfc` of many texts (ASCII needs stripping only)."""
+    normalize = unicodedata.normalize
+    return [text.strip() if text.isascii() else normalize("NFC", text.strip()) for text in texts]
 
 
 def unknown_indicator(
@@ -244,7 +251,7 @@ class TableBuilder:
         """
         if self.types(code_cells) != {str} or self.types(period_cells) != {int}:
             return None
-        codes = [nfc(code) for code in code_cells]
+        codes = texts_nfc(code_cells)  # type: ignore[arg-type]  # all str, checked above
         years = np.asarray(period_cells, dtype=np.int64)
         if all(codes) and ((years >= FIRST_YEAR) & (years <= LAST_YEAR)).all():
             periods: list[int] = years.tolist()
@@ -260,7 +267,7 @@ class TableBuilder:
         (stably), which gives the order of :meth:`_ids`.
         """
         texts, positions = code_cells.encoded()
-        known = [nfc(text) for text in texts]  # text_value of a text, "" for None
+        known = texts_nfc(texts)  # text_value of a text, "" for None
         codes: list[str] = np.asarray(known, dtype=object)[positions].tolist()
         lacking = np.asarray([not code for code in known], dtype=bool)[positions]
         for index in np.flatnonzero(lacking).tolist():
@@ -405,7 +412,7 @@ class TableBuilder:
     def _attribute_cells(self, name: str, cells: Sequence[object]) -> list[str | None]:
         if isinstance(cells, ArrowColumn):  # text: never a CellError
             texts, positions = cells.encoded()
-            distinct = np.asarray([nfc(text) or None for text in texts], dtype=object)
+            distinct = np.asarray([text or None for text in texts_nfc(texts)], dtype=object)
             found: list[str | None] = distinct[positions].tolist()
             return found
         if self.types(cells) <= {str, type(None)}:  # text_value of text: never a CellError
