@@ -461,3 +461,21 @@ def test_large_files_the_columnar_path_refuses_are_read_row_wise(tmp_path):
     table = read_table(path, str(path), columnar=True)
     assert not isinstance(table.columns[0], ArrowColumn)
     assert table.rows[:3] == [2, 3, 5]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [10**400, 1.5],  # beyond floats: the whole column one by one
+        ["85%", 1.5],  # text among numbers
+        [True, 1.5],  # a bool is not a number
+        [99999999999999.9, 1e-15, None],  # no common denominator in int64: exact fractions
+        [float("nan"), None, 2**60],
+    ],
+)
+def test_records_numbers_numpy_cannot_take(values):
+    records = [
+        {"unit_code": str(i), "period": 2024, "green_land_per_person": value}
+        for i, value in enumerate(values)
+    ]
+    assert fast_outcome(records) == general_outcome(records)
