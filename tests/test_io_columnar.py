@@ -124,6 +124,7 @@ def test_decimal_comma_given_or_found_reads_the_same():
         b"a,b\n1,2,3\n",  # another width
         b"a,b\n1\n",
         b"a,b\n1,\xff\n",  # not UTF-8
+        b"\xff,b\n1,2\n",  # a header that is not UTF-8
         b"a,b\n1,2\r3,4\n",  # a bare carriage return
         b"a,b\n1,'=1+1\n",  # a neutralised formula
         b"'=a,b\n1,2\n",
@@ -479,3 +480,11 @@ def test_records_numbers_numpy_cannot_take(values):
         for i, value in enumerate(values)
     ]
     assert fast_outcome(records) == general_outcome(records)
+
+
+def test_arrow_numpy_refuses_nulls():
+    from ntm_core._core.tables import arrow_numpy
+
+    assert arrow_numpy(pa.array([1, 2], pa.int64())).tolist() == [1, 2]
+    with pytest.raises(ValueError, match="nulls"):
+        arrow_numpy(pa.array([1, None], pa.int64()))
