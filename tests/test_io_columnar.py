@@ -380,7 +380,7 @@ ANSWERS = st.one_of(st.none(), st.booleans())
         min_size=1,
         max_size=10,
     ),
-    period=st.sampled_from([2024, 1800]),
+    period=st.sampled_from([2024, 1800, 2**63]),
 )
 def test_records_read_column_wise_as_one_by_one(rows, period):
     records = [
@@ -488,3 +488,10 @@ def test_arrow_numpy_refuses_nulls():
     assert arrow_numpy(pa.array([1, 2], pa.int64())).tolist() == [1, 2]
     with pytest.raises(ValueError, match="nulls"):
         arrow_numpy(pa.array([1, None], pa.int64()))
+
+
+def test_a_period_beyond_int64_is_a_problem_as_one_by_one():
+    records = [{"unit_code": "18073", "period": 2**63}]  # found by the readers' fuzz
+    kind, found = fast_outcome(records)
+    assert (kind, found) == general_outcome(records)
+    assert kind == "problems"

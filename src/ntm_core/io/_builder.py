@@ -251,8 +251,11 @@ class TableBuilder:
         """
         if self.types(code_cells) != {str} or self.types(period_cells) != {int}:
             return None
+        try:
+            years = np.asarray(period_cells, dtype=np.int64)
+        except OverflowError:  # not a year: _ids says so
+            return None
         codes = texts_nfc(code_cells)  # type: ignore[arg-type]  # all str, checked above
-        years = np.asarray(period_cells, dtype=np.int64)
         if all(codes) and ((years >= FIRST_YEAR) & (years <= LAST_YEAR)).all():
             periods: list[int] = years.tolist()
             return codes, periods
