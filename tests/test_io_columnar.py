@@ -495,3 +495,10 @@ def test_a_period_beyond_int64_is_a_problem_as_one_by_one():
     kind, found = fast_outcome(records)
     assert (kind, found) == general_outcome(records)
     assert kind == "problems"
+
+
+def test_a_factor_beyond_int64_leaves_every_value_to_the_careful_path():
+    reader = _reader("green_land_per_person")
+    num, den, fast = reader.plain_texts(pa.array(["1", "2.5"]), (10**400, 1))
+    assert not fast.any()
+    assert (num.tolist(), den.tolist()) == ([0, 0], [1, 1])

@@ -19,6 +19,7 @@ from ntm_core.rules._rulebook import Rulebook
 
 __all__ = ["Ladder", "selection_of", "selections"]
 
+
 def _editions(value: Sequence[RuleSet]) -> tuple[RuleSet, ...]:
     return tuple(value)
 

@@ -291,6 +291,8 @@ class ColumnReader:
         (the others are left to the careful path, which says what is wrong).
         """
         factor_num, factor_den = factor
+        if max(factor_num, factor_den, *self._upper) >= INT64_SAFE:  # no product fits
+            return np.zeros_like(num), np.ones_like(den), np.zeros_like(accepted)
         # Products are estimated in floats first; only those far inside int64 are made.
         accepted = accepted & (num >= 0)
         accepted &= (np.abs(num) * float(factor_num) < _VECTOR_BOUND) & (
