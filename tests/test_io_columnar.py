@@ -25,11 +25,11 @@ from ntm_core._core.tables import (
     decode,
     read_table,
 )
-from ntm_core.engine._observations import Column
+from ntm_core.engine._observations import Column, float_scaled
 from ntm_core.exceptions import NtmCoreError
 from ntm_core.io._builder import TableBuilder
 from ntm_core.io._columns import ColumnReader, distinct_column, exact_column
-from ntm_core.io._records import float_scaled, uniform_records_table
+from ntm_core.io._records import uniform_records_table
 from ntm_core.rules import IndicatorKind
 
 CATALOG = bundled_catalog()

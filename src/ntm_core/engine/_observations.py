@@ -28,7 +28,7 @@ from ntm_core._core.optional import require
 from ntm_core.exceptions import InputError
 from ntm_core.rules._model import IndicatorKind
 
-__all__ = ["ATTRIBUTES", "Column", "Observations", "Value"]
+__all__ = ["ATTRIBUTES", "Column", "Observations", "Value", "decimal_scale", "float_scaled"]
 
 IntArray: TypeAlias = npt.NDArray[np.int64] | npt.NDArray[np.object_]
 """Integer numerators or denominators: int64, or Python ints (object dtype) when too large."""
@@ -53,6 +53,9 @@ Floats: TypeAlias = npt.NDArray[np.float64]
 _MAX_DECIMALS = 9
 """The most decimals a float column is scaled by (beyond, its values are read one by one)."""
 _SHORT_DIGITS = 10**15
+_DIGITS_LIMIT = 1e15
+_MAX_PLACES = 15
+_POWERS = np.asarray([10.0**k for k in range(_MAX_PLACES + 1)])
 """Decimals below this many digits (15) are distinct floats: the shortest is the one found."""
 _NORMAL = Fraction(sys.float_info.min)
 _LARGEST = Fraction(sys.float_info.max)
@@ -167,34 +170,71 @@ def float_threshold(value: Fraction) -> float | None:
     return float(value)
 
 
+def float_scaled(
+    values: npt.NDArray[np.float64],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+    """Floats as exact decimals ``m / 10**k``, the value of their shortest repr.
+
+    For each finite float ``x`` the least ``k <= 15`` is sought with
+    ``m = rint(x * 10**k)``, ``|m| < 10**15`` and ``m / 10**k == x`` in
+    floating point. Why that is ``Fraction(repr(x))``, exactly:
+
+    * ``m`` and ``10**k`` are exact floats, and IEEE division is correctly
+      rounded, so ``m / 10**k == x`` says the decimal ``m/10**k`` (at most
+      15 significant digits) rounds to ``x``.
+    * Two different decimals of at most 15 significant digits never round to
+      the same double (15 = DBL_DIG: such decimals survive the round trip
+      through a double), and ``repr(x)`` is the shortest decimal that rounds
+      to ``x``, which has at most 15 digits since ``m/10**k`` is one; so the
+      two are the same number.
+    * If such an ``m`` exists, ``rint`` finds it: ``x * 10**k`` is within
+      ``m * 2.3e-16 < 0.23`` of ``m``.
+
+    Returns:
+        ``m``, ``10**k`` (1 where not found) and ``found``; ``found`` is False
+        for NaN, infinities, values of 10**15 or more, and floats whose
+        shortest decimal has more than 15 digits or 15 places (``0.1 + 0.2``):
+        the caller reads those one by one.
+    """
+    size = len(values)
+    num = np.zeros(size, dtype=np.int64)
+    places = np.zeros(size, dtype=np.int64)
+    found = np.zeros(size, dtype=bool)
+    todo = np.flatnonzero(np.isfinite(values) & (np.abs(values) < _DIGITS_LIMIT))
+    for k in range(_MAX_PLACES + 1):
+        if not len(todo):
+            break
+        x = values[todo]
+        scaled = np.rint(x * _POWERS[k])
+        ok = (np.abs(scaled) < _DIGITS_LIMIT) & (scaled / _POWERS[k] == x)
+        hit = todo[ok]
+        num[hit] = scaled[ok].astype(np.int64)
+        places[hit] = k
+        found[hit] = True
+        todo = todo[~ok]
+    den = (10**places).astype(np.int64)
+    return num, den, found
+
+
 def decimal_scale(values: Floats, present: Bools) -> tuple[npt.NDArray[np.int64], int] | None:
     """``(integers, 10**k)``: ``integers / 10**k`` is the shortest decimal of each present value.
 
     ``k`` is the least number of decimals (at most 9) that reads every value
-    back. Only decimals of at most 15 significant digits are accepted: those
-    are distinct floats, so the one found is the shortest (``repr``). ``None``
-    otherwise: the values are then read one by one.
+    back, over the per-value decimals of :func:`float_scaled`. ``None`` when a
+    value has no such decimal of at most 15 significant digits, or the common
+    scale would need 15 digits or more: the values are then read one by one.
     """
-    filled = np.where(present, values, 0.0)
-    # The digits a sample needs are a lower bound: most columns pass one full check.
-    start = _least_decimals(filled[:4096], 0)
-    found = None if start is None else _least_decimals(filled, start)
-    if found is None:
+    num, den, found = float_scaled(np.where(present, values, 0.0))
+    if not found.all():
         return None
-    integers: npt.NDArray[np.int64] = np.rint(filled * 10.0**found).astype(np.int64)
-    return integers, 10**found
-
-
-def _least_decimals(values: Floats, start: int) -> int | None:
-    """The least ``k >= start`` with ``rint(x * 10**k) / 10**k == x`` for every value."""
-    for k in range(start, _MAX_DECIMALS + 1):
-        power = 10.0**k
-        scaled = np.rint(values * power)
-        if np.abs(scaled).max(initial=0.0) >= _SHORT_DIGITS:
-            return None
-        if (scaled / power == values).all():
-            return k
-    return None
+    scale = int(den.max(initial=1))
+    if scale > 10**_MAX_DECIMALS:
+        return None
+    multiple = scale // den
+    if (np.abs(num) >= _SHORT_DIGITS // multiple).any():
+        return None
+    integers: npt.NDArray[np.int64] = num * multiple
+    return integers, scale
 
 
 def _scaled_floats(

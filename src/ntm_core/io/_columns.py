@@ -24,7 +24,7 @@ import numpy.typing as npt
 from ntm_core._core.numbers import BOUNDS, INT64_SAFE, MAX_DIGITS, NumberError, parse_number
 from ntm_core._core.tables import ArrowColumn, arrow_mask, arrow_numpy
 from ntm_core._core.text import nfc
-from ntm_core.engine._observations import Column
+from ntm_core.engine._observations import Column, float_scaled
 from ntm_core.exceptions import InputError, UnitMismatchError
 from ntm_core.io._cells import (
     YES_NO_EXPECTED,
@@ -37,7 +37,6 @@ from ntm_core.io._cells import (
     whole,
     yes_no,
 )
-from ntm_core.io._records import float_scaled
 from ntm_core.rules._model import Indicator, IndicatorKind
 from ntm_core.units import parse_unit, to_canonical
 
