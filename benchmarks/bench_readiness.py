@@ -5,8 +5,9 @@ absent), SYNTHETIC commune observations with a fixed seed written to a wide
 CSV, regions assigned to provinces at random (synthetic), and the bundled
 rules with the Hà Tĩnh sample's illustrative threshold sheet. Prints:
 
-- the number of communes whose tier is known (the data is for 2025, the year the
-  units are valid: data for another year would leave every tier unknown);
+- the number of communes whose tier is known (the data is for period 2024, the
+  last one that ended by the report's date 2025-03-01: a report counts no later
+  data, so period 2025 data would be refused);
 - deciding the communes against a float64 numpy floor on the same arrays (the
   floor of benchmarks/bench_engine.py), with their ratio;
 - the whole pipeline, wide CSV → all 63 provincial readiness reports (budget 2 s).
@@ -36,6 +37,7 @@ from ntm_core.rules import IndicatorKind, Rulebook
 
 ON = dt.date(2024, 12, 31)
 SEED = 2025
+PERIOD = 2024  # the last period that ended by ``on`` (a report counts no later data)
 # ../shared beside the checkout, wherever the checkout sits (a worktree may sit deeper).
 UNITS_CSV = next(
     (
@@ -71,7 +73,7 @@ def main() -> None:
             writer.writerow(["unit_code", "period", "region", *(k for k, _ in keys)])
             for unit in communes:
                 province = parent.get(parent.get(unit.code) or "") or ""
-                row = [unit.code, "2025", region.get(province, "BTB")]
+                row = [unit.code, str(PERIOD), region.get(province, "BTB")]
                 for _, kind in keys:
                     if kind is IndicatorKind.BOOLEAN:
                         row.append("Đạt" if rng.random() < 0.95 else "Không đạt")
