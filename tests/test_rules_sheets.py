@@ -479,3 +479,16 @@ def test_a_filled_blank_row_of_a_targets_template_keeps_the_target_year(tmp_path
         for t in i.thresholds
     }
     assert (Region.BTB, 2025, 42) in values
+
+
+def test_blank_rows_outside_targets_editions_have_no_year():
+    # 318's income is known for 2022 only; the blank rows ask for a level
+    # that holds in every year, as before targets editions existed.
+    edition = Rulebook.bundled().get("vn.commune.standard@2021-2025")
+    rows = [
+        row
+        for row in rows_of(write_template(edition, None))
+        if row["indicator"] == "income_per_capita" and not row["value"]
+    ]
+    assert rows
+    assert {row["year"] for row in rows} == {""}

@@ -37,6 +37,7 @@ from ntm_core.rules._loader import check_threshold
 from ntm_core.rules._model import (
     Indicator,
     IndicatorKind,
+    RulePurpose,
     RuleSet,
     SelectorKind,
     Threshold,
@@ -154,10 +155,14 @@ def template_rows(edition: RuleSet, *, region: Region | None = None) -> Iterator
             and t.group is None
             for t in shown
         )
-        # A blank row keeps the year every known value of the indicator is for
-        # (a targets edition's 2025): a filled row without it would be refused.
+        # In a targets edition every value is for a year (263's 2025), and a
+        # filled row without one is refused: a blank row keeps the year of the
+        # indicator's known values. Elsewhere a blank row has no year (income
+        # known for 2022 only still needs a level for the other years).
         years = {t.selectors().get("year") for t in shown}
-        year = years.pop() if len(years) == 1 else None
+        year = None
+        if edition.purpose is RulePurpose.TARGETS and len(years) == 1:
+            year = years.pop()
         for slot in slots:
             wanted = {k: v for k, v in slot.items() if v is not None}
             if wanted and known_everywhere:
