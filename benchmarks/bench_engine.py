@@ -59,7 +59,17 @@ from ntm_core.engine import (
     evaluate_batch,
     explain_row,
 )
-from ntm_core.rules import Comparator, IndicatorKind, Rulebook, Selection, template_rows
+from ntm_core.rules import (
+    Check,
+    Comparator,
+    IndicatorKind,
+    Not,
+    Rulebook,
+    RuleSet,
+    Selection,
+    When,
+    template_rows,
+)
 
 ON = dt.date(2023, 12, 31)
 SEED = 20231231
@@ -109,14 +119,22 @@ def data(
     rng = np.random.default_rng(SEED)
     raw: dict[str, Any] = {}
     columns = {}
+    # Six units in ten are "strong": each of their values is the best one but
+    # for a 1% chance of an ordinary draw, so every tier of the ladder occurs
+    # (with ordinary draws alone no unit would meet ~80 thresholds at once).
+    strong = rng.random(n) < 0.6
     for key, indicator in ladder.catalog().indicators.items():
         present = rng.random(n) >= 0.02
+        best = strong & (rng.random(n) >= 0.01)
+        low = indicator.comparator in (Comparator.LE, Comparator.LT)  # a rate to keep down
         if indicator.kind is IndicatorKind.BOOLEAN:
-            values = rng.random(n) < 0.97
-        elif indicator.kind is IndicatorKind.RATIO:
-            values = rng.integers(550, 1001, n)  # 55.0 .. 100.0 %
-        else:
-            values = rng.integers(40_000_000, 80_000_000, n)  # 40 .. 80 (million VND)
+            values = (rng.random(n) < 0.97) | best
+        elif indicator.kind is IndicatorKind.RATIO:  # 55.0 .. 100.0 %
+            values = np.where(best, 0 if low else 1000, rng.integers(550, 1001, n))
+        else:  # 40 .. 80 (million VND)
+            top = 0 if low else 80_000_000
+            values = np.where(best, top, rng.integers(40_000_000, 80_000_000, n))
+        del best
         scale = SCALE[indicator.kind]
         columns[key] = Column.from_scaled(key, indicator.kind, values, scale=scale, present=present)
         if keep_raw:
@@ -130,8 +148,32 @@ def data(
     return Observations(codes=codes, periods=[ON.year] * n, columns=columns), groups, raw
 
 
+def _gates(edition: RuleSet) -> dict[str, str]:
+    """``then``-indicator → gate indicator of every ``when`` node whose ``then`` is one check."""
+    gates: dict[str, str] = {}
+
+    def walk(node: object) -> None:
+        if isinstance(node, When):
+            if isinstance(node.then, Check):
+                gates[node.then.key] = node.applies
+            walk(node.then)
+        for child in getattr(node, "children", ()):
+            walk(child)
+        if isinstance(node, Not):
+            walk(node.child)
+
+    for criterion in edition.criteria:
+        walk(criterion.condition)
+    return gates
+
+
 def floor_inputs(ladder: Ladder, groups: SelectionGroups, raw: dict[str, Any]) -> list[Any]:
-    """Per rung, per indicator: (float64 column with NaN, comparator, per-region float thresholds)."""
+    """Per rung, per indicator: (float64 column with NaN, comparator, per-region float thresholds, gate).
+
+    A check under ``when`` (318's 13.4: a craft plan only where there is a
+    traditional craft) is met where its gate is not true: the gate column, or
+    ``None``. The gate indicator itself is no check.
+    """
     floats = {}
     for key, (values, scale, present) in raw.items():
         column = values.astype(np.float64) / scale
@@ -139,13 +181,24 @@ def floor_inputs(ladder: Ladder, groups: SelectionGroups, raw: dict[str, Any]) -
         floats[key] = column
     plan = []
     for edition in ladder.rungs:
+        gates = _gates(edition)
         leaves = []
         for indicator in ladder.indicators(edition):
+            if indicator.key in gates.values():
+                continue
             ts = [ladder.thresholds(edition, s)[indicator.key] for s in groups.selections]
             if any(t is None for t in ts):
                 continue
             values = [float(t.value) for t in ts]  # type: ignore[union-attr]
-            leaves.append((floats[indicator.key], indicator.comparator, np.asarray(values)))
+            gate = gates.get(indicator.key)
+            leaves.append(
+                (
+                    floats[indicator.key],
+                    indicator.comparator,
+                    np.asarray(values),
+                    None if gate is None else floats[gate] != 1,
+                )
+            )
         plan.append(leaves)
     return plan
 
@@ -165,9 +218,10 @@ def floor(plan: list[Any], index: np.ndarray, n: int) -> np.ndarray:
     tier = np.zeros(n, dtype=np.int64)
     for leaves in plan:
         ok = np.ones(n, dtype=bool)
-        for column, comparator, thresholds in leaves:
+        for column, comparator, thresholds, ungated in leaves:
             bound = thresholds[0] if (thresholds == thresholds[0]).all() else thresholds[index]
-            ok &= _CMP[comparator](column, bound)
+            met = _CMP[comparator](column, bound)
+            ok &= met if ungated is None else met | ungated
         still &= ok
         tier += still
     return tier
