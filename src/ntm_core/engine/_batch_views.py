@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import html as html_module
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from json.encoder import encode_basestring
-from typing import TYPE_CHECKING, Any, TextIO, TypedDict
+from typing import TYPE_CHECKING, Any, TextIO, TypedDict, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -21,9 +21,9 @@ from ntm_core._core import tables
 from ntm_core._core.display import Lang, check_lang, html_table, short_repr
 from ntm_core._core.optional import require
 from ntm_core._core.vocabulary import Outcome, Tier
-from ntm_core._core.workbook import Sheet
+from ntm_core._core.workbook import FORMULA_STARTS, Sheet
 from ntm_core.engine._bands import band_edges, band_labels, band_of
-from ntm_core.engine._codes import OUTCOMES
+from ntm_core.engine._codes import CODES, OUTCOMES
 
 if TYPE_CHECKING:
     from ntm_core.engine._batch import BatchResult
@@ -99,6 +99,8 @@ _LEVELS = {
         "product": "sản phẩm",
     },
 }
+
+Codes = npt.NDArray[np.int8]
 
 _MARK = {Outcome.MET: "✓", Outcome.NOT_MET: "✗", Outcome.UNKNOWN: "?", Outcome.NOT_APPLICABLE: "–"}
 
@@ -183,25 +185,111 @@ def _tier_names(result: BatchResult, lang: Lang, *, labels: bool) -> list[str]:
 CHUNK = 4096
 """Units rendered per chunk by :func:`write_json` and :func:`write_csv` (one ``write`` each)."""
 
+Pieces = npt.NDArray[np.object_]
+"""A column of text pieces, one per row of a chunk (``object`` array of ``str``)."""
+
+_CSV_QUOTED = ',"\r\n'
+"""Characters that get a cell quoted by :func:`~ntm_core._core.tables.csv_field`."""
+_CSV_STARTS = (*FORMULA_STARTS, "'")
+"""What a cell starts with when :func:`~ntm_core._core.tables.csv_field` neutralises it."""
+
+
+def _csv_cells(values: Sequence[str | None]) -> Sequence[str]:
+    """:func:`~ntm_core._core.tables.csv_field` of each text, ``""`` for ``None``.
+
+    Codes and names almost never need quoting or neutralising: a few substring
+    searches over the chunk's texts joined by NUL say so (a NUL inside a text
+    can only make them say yes more often), and the texts are then written as
+    they are.
+    """
+    if None not in values:
+        texts = cast("Sequence[str]", values)
+        joined = "\x00" + "\x00".join(texts)
+        if not any(c in joined for c in _CSV_QUOTED) and not any(
+            "\x00" + c in joined for c in _CSV_STARTS
+        ):
+            return texts
+    return [_csv_field(v) if v else "" for v in values]
+
+
+def _json_texts(values: Sequence[str | None]) -> list[str]:
+    """Each text as a JSON string (as ``json.dumps(ensure_ascii=False)``), ``null`` for ``None``."""
+    if None not in values:
+        return list(map(encode_basestring, cast("Sequence[str]", values)))
+    return [encode_basestring(v) if v is not None else "null" for v in values]
+
+
+def _lookup(pieces: Sequence[str]) -> Pieces:
+    """A lookup table of text pieces, indexed by small integer codes."""
+    table = np.empty(len(pieces), dtype=object)
+    table[:] = list(pieces)
+    return table
+
+
+def _join(columns: Sequence[Pieces | Sequence[str]], m: int) -> str:
+    """Rows of ``m`` pieces' columns, concatenated row by row (one ``str.join``)."""
+    grid = np.empty((m, len(columns)), dtype=object)
+    for j, column in enumerate(columns):
+        grid[:, j] = column
+    return "".join(grid.ravel().tolist())
+
+
+_GROUP = 3
+"""Criteria rendered by one lookup (4 outcomes ** 3 = 64 pieces per table)."""
+
+
+def _grouped(codes: Sequence[str]) -> list[list[str]]:
+    return [list(codes[i : i + _GROUP]) for i in range(0, len(codes), _GROUP)]
+
+
+def _group_index(arrays: Sequence[Codes], start: int, stop: int) -> npt.NDArray[np.intp]:
+    """Per row: the outcome codes of a group of criteria as one base-4 number."""
+    index = np.zeros(stop - start, dtype=np.intp)
+    for array in arrays:
+        index *= _N_CODES
+        index += array[start:stop]
+    return index
+
+
+def _group_table(pieces: Sequence[Sequence[str]]) -> Pieces:
+    """Every combination of one piece per criterion (``pieces[k][code]``), in base-4 order."""
+    combined = [""]
+    for per_code in pieces:
+        combined = [left + right for left in combined for right in per_code]
+    return _lookup(combined)
+
+
+_N_CODES = max(OUTCOMES) + 1
+
 
 class _Columns:
-    """The per-unit fields of :func:`records`, as columns, sliced a chunk of rows at a time."""
+    """The per-unit fields of :func:`records`, as columns, sliced a chunk of rows at a time.
+
+    The writers render a chunk column by column: tiers, outcomes, counts and
+    criteria are looked up in small tables of pre-rendered pieces (with the
+    punctuation around them) by their integer codes, codes and names are
+    escaped once each, and the pieces of all rows are joined at once.
+    """
 
     def __init__(self, result: BatchResult) -> None:
         n = len(result)
         rungs = result.ladder.rungs
         self.result = result
+        self.codes = result.observations.codes
+        self.periods = result.observations.periods
         self.names = result.observations.attributes.get("name")
         self.keys = list(dict.fromkeys(i.key for rung in rungs for _, i in rung.indicators()))
         self.criteria = result.criterion_outcomes[0] if rungs else {}
-        self.tiers = _tier_names(result, "en", labels=False)
-        self.at_least = [t.value for t in result.tiers_at_least()]
-        self.outcomes = [o.value for o in result.outcomes()] if rungs else ["unknown"] * n
+        # tier_index + 2 indexes these (-2 unknown, -1 not yet), and tier_at_least_index + 2
+        self.tier_names = ["unknown", Tier.NOT_YET.value, *(t.value for t in result.ladder.tiers)]
+        self.tier_codes = np.asarray(result.tier_index, dtype=np.intp) + 2
+        self.at_least_codes = np.maximum(result.tier_at_least_index, -1).astype(np.intp) + 2
+        self.outcome_names = [OUTCOMES[c].value for c in range(_N_CODES)]
+        unknown = CODES[Outcome.UNKNOWN]
+        self.outcome_codes = (
+            result.rung_outcomes[0] if rungs else np.full(n, unknown, dtype=np.int8)
+        )
         self.met = result.criteria_met() if rungs else np.zeros(n, np.int64)
-        outcome_names = np.empty(max(OUTCOMES) + 1, dtype=object)
-        for code, outcome in OUTCOMES.items():
-            outcome_names[code] = outcome.value
-        self.outcome_names = outcome_names
 
     def missing(self, start: int, stop: int) -> npt.NDArray[np.bool_]:
         """Rows × indicator keys: whether the value is missing."""
@@ -212,32 +300,28 @@ class _Columns:
                 np.logical_not(columns[key].present[start:stop], out=out[:, j])
         return out
 
-    def missing_keys(self, start: int, stop: int) -> list[list[int]]:
-        """Per row of ``start:stop``: the positions (in ``keys``) of its missing indicators."""
-        rows, cols = np.nonzero(self.missing(start, stop))
-        counts = np.bincount(rows, minlength=stop - start)
-        return [part.tolist() for part in np.split(cols, np.cumsum(counts)[:-1])]
-
-    def outcome_columns(self, start: int, stop: int) -> dict[str, list[str]]:
-        """Criterion code → the outcome name of each row of ``start:stop`` (lowest rung)."""
-        names = self.outcome_names
-        return {code: names[codes[start:stop]].tolist() for code, codes in self.criteria.items()}
-
     def records(self, start: int, stop: int) -> list[Record]:
         """The :class:`Record` of rows ``start:stop``."""
-        observations = self.result.observations
         names = self.names
-        missing = self.missing_keys(start, stop)
-        outcomes = self.outcome_columns(start, stop)
+        rows, cols = np.nonzero(self.missing(start, stop))
+        counts = np.bincount(rows, minlength=stop - start)
+        missing = [part.tolist() for part in np.split(cols, np.cumsum(counts)[:-1])]
+        outcomes = {
+            code: [self.outcome_names[v] for v in codes[start:stop].tolist()]
+            for code, codes in self.criteria.items()
+        }
+        tiers = self.tier_codes[start:stop].tolist()
+        at_least = self.at_least_codes[start:stop].tolist()
+        rung = self.outcome_codes[start:stop].tolist()
         met = self.met[start:stop].tolist()
         return [
             Record(
-                unit=observations.codes[row],
+                unit=self.codes[row],
                 name=None if names is None else names[row],
-                period=observations.periods[row],
-                tier=self.tiers[row],
-                tier_at_least=self.at_least[row],
-                outcome=self.outcomes[row],
+                period=self.periods[row],
+                tier=self.tier_names[tiers[i]],
+                tier_at_least=self.tier_names[at_least[i]],
+                outcome=self.outcome_names[rung[i]],
                 criteria_met=met[i],
                 criteria=[{"code": c, "outcome": o[i]} for c, o in outcomes.items()],
                 missing=[self.keys[j] for j in missing[i]],
@@ -245,80 +329,139 @@ class _Columns:
             for i, row in enumerate(range(start, stop))
         ]
 
-    def json_items(self, start: int, stop: int) -> str:
-        """Rows ``start:stop`` as items of the JSON list of records, comma-separated.
+    def _states(self, start: int, stop: int) -> npt.NDArray[np.intp]:
+        """Per row: tier, tier at least and outcome as one index (see :meth:`_state_names`)."""
+        n_tiers = len(self.tier_names)
+        index = self.tier_codes[start:stop] * n_tiers + self.at_least_codes[start:stop]
+        index *= _N_CODES
+        index += self.outcome_codes[start:stop]
+        return index
+
+    def _state_names(self) -> list[tuple[str, str, str]]:
+        """Tier, tier at least and outcome names, in the order of :meth:`_states`."""
+        names = self.tier_names
+        return [(t, a, o) for t in names for a in names for o in self.outcome_names]
+
+    def _periods(self, start: int, stop: int, render: Callable[[int], str]) -> Pieces:
+        """``render(period)`` for each row: each distinct period rendered once."""
+        distinct, inverse = np.unique(np.asarray(self.periods[start:stop]), return_inverse=True)
+        return _lookup([render(p) for p in distinct.tolist()])[inverse.reshape(-1)]
+
+
+class _JsonWriter(_Columns):
+    """Renders chunks of records as ``json.dumps(records, ensure_ascii=False, indent=2)`` does."""
+
+    def __init__(self, result: BatchResult) -> None:
+        super().__init__(result)
+        quote = encode_basestring
+        self.states = _lookup(
+            [
+                f',\n    "tier": {quote(t)},\n    "tier_at_least": {quote(a)},\n'
+                f'    "outcome": {quote(o)},\n    "criteria_met": '
+                for t, a, o in self._state_names()
+            ]
+        )
+        criteria = list(self.criteria)
+        after = f',\n    "criteria": {"[]" if not criteria else "["}'
+        self.counts = _lookup([f"{m}{after}" for m in range(len(criteria) + 1)])
+        self.groups = []
+        for g, group in enumerate(_grouped(criteria)):
+            pieces = []
+            for k, code in enumerate(group):
+                first = g == 0 and k == 0
+                last = g * _GROUP + k == len(criteria) - 1
+                pieces.append(
+                    [
+                        f'{"" if first else ","}\n      {{\n        "code": {quote(code)},\n'
+                        f'        "outcome": {quote(name)}\n      }}' + ("\n    ]" if last else "")
+                        for name in self.outcome_names
+                    ]
+                )
+            self.groups.append(([self.criteria[c] for c in group], _group_table(pieces)))
+        keys = [quote(k) for k in self.keys]
+        self.first_key = _lookup([f"[\n      {k}" for k in keys])
+        self.next_key = _lookup([f",\n      {k}" for k in keys])
+
+    def items(self, start: int, stop: int, lead: str) -> str:
+        """``lead``, then rows ``start:stop`` as items of the JSON list of records, comma-separated.
 
         Byte for byte what ``json.dumps(records, ensure_ascii=False, indent=2)``
-        writes for them (tests compare the two), but rendered from the columns
-        with precomputed fragments: the stdlib encoder is pure Python once indenting.
+        writes for them (tests compare the two), rendered column-wise.
         """
-        quote = encode_basestring
-        observations = self.result.observations
+        m = stop - start
         names = self.names
-        criteria = [(quote(c), codes[start:stop].tolist()) for c, codes in self.criteria.items()]
-        outcomes = {value: quote(outcome.value) for value, outcome in OUTCOMES.items()}
-        fragments = {
-            code: {
-                value: f'{{\n        "code": {code},\n        "outcome": {name}\n      }}'
-                for value, name in outcomes.items()
-            }
-            for code, _ in criteria
-        }
-        keys = [quote(k) for k in self.keys]
-        missing = self.missing_keys(start, stop)
-        met = self.met[start:stop].tolist()
-        items = []
-        for i, row in enumerate(range(start, stop)):
-            name = None if names is None else names[row]
-            listed = _json_list([fragments[code][values[i]] for code, values in criteria])
-            absent = _json_list([keys[j] for j in missing[i]])
-            items.append(
-                f"  {{\n"
-                f'    "unit": {quote(observations.codes[row])},\n'
-                f'    "name": {"null" if name is None else quote(name)},\n'
-                f'    "period": {observations.periods[row]},\n'
-                f'    "tier": {quote(self.tiers[row])},\n'
-                f'    "tier_at_least": {quote(self.at_least[row])},\n'
-                f'    "outcome": {quote(self.outcomes[row])},\n'
-                f'    "criteria_met": {met[i]},\n'
-                f'    "criteria": {listed},\n'
-                f'    "missing": {absent}\n'
-                f"  }}"
-            )
-        return ",\n".join(items)
+        heads = np.full(m, ',\n  {\n    "unit": ', dtype=object)
+        heads[0] = lead + '  {\n    "unit": '
+        fixed: list[Pieces | Sequence[str]] = [
+            heads,
+            _json_texts(self.codes[start:stop]),
+            np.full(m, ',\n    "name": ', dtype=object),
+            ["null"] * m if names is None else _json_texts(names[start:stop]),
+            self._periods(start, stop, lambda p: f',\n    "period": {p}'),
+            self.states[self._states(start, stop)],
+            self.counts[self.met[start:stop]],
+            *(table[_group_index(arrays, start, stop)] for arrays, table in self.groups),
+            np.full(m, ',\n    "missing": ', dtype=object),
+        ]
+        # the missing keys: a variable number of pieces per row, after the fixed ones
+        rows, cols = np.divmod(np.flatnonzero(self.missing(start, stop)), max(len(self.keys), 1))
+        counts = np.bincount(rows, minlength=m)
+        firsts = np.cumsum(counts) - counts  # position in rows/cols of each row's first key
+        rank = np.arange(len(rows)) - firsts[rows]
+        keys = np.where(rank == 0, self.first_key[cols], self.next_key[cols])
+        tails = np.where(counts > 0, "\n    ]\n  }", "[]\n  }").astype(object)
+        width = len(fixed)
+        starts = np.arange(m) * (width + 1) + np.concatenate(([0], np.cumsum(counts)[:-1]))
+        out = np.empty(m * (width + 1) + len(rows), dtype=object)
+        for j, column in enumerate(fixed):
+            out[starts + j] = column
+        out[starts[rows] + width + rank] = keys
+        out[starts + width + counts] = tails
+        return "".join(out.tolist())
 
-    def csv_lines(self, start: int, stop: int, codes: Sequence[str]) -> str:
-        """The CSV lines of rows ``start:stop``, a column per criterion in ``codes``.
+
+class _CsvWriter(_Columns):
+    """Renders chunks of rows as the one CSV writer (:func:`~ntm_core._core.tables.csv_field`)."""
+
+    def __init__(self, result: BatchResult, codes: Sequence[str]) -> None:
+        super().__init__(result)
+        self.states = _lookup([f",{t},{o}," for t, _, o in self._state_names()])
+        self.counts = _lookup([f"{m}," for m in range(len(self.criteria) + 1)])
+        self.missing_counts = _lookup([str(m) for m in range(len(self.keys) + 1)])
+        groups = _grouped(codes)
+        self.groups = [
+            (
+                [self.criteria[c] for c in group],
+                _group_table([[f",{name}" for name in self.outcome_names] for _ in group]),
+            )
+            for group in groups
+        ]
+        # the line end goes with the last piece of a row
+        last = self.groups[-1][1] if groups else self.missing_counts
+        last[:] = [piece + "\n" for piece in last.tolist()]
+
+    def lines(self, start: int, stop: int) -> str:
+        """The CSV lines of rows ``start:stop``, a column per criterion.
 
         What the csv module's writer writes, one line per row (tests compare
         the two), joined column-wise with no Python code per row.
         """
-        observations = self.result.observations
+        m = stop - start
         names = self.names
-        outcomes = self.outcome_columns(start, stop)
-        columns = [
-            map(_csv_field, observations.codes[start:stop]),
-            [""] * (stop - start)
-            if names is None
-            else [_csv_field(n) if n else "" for n in names[start:stop]],
-            map(str, observations.periods[start:stop]),
-            self.tiers[start:stop],
-            self.outcomes[start:stop],
-            map(str, self.met[start:stop].tolist()),
-            map(str, self.missing(start, stop).sum(axis=1).tolist()),
-            *(outcomes[c] for c in codes),
+        columns: list[Pieces | Sequence[str]] = [
+            _csv_cells(self.codes[start:stop]),
+            np.full(m, ",", dtype=object),
+            np.full(m, "", dtype=object) if names is None else _csv_cells(names[start:stop]),
+            self._periods(start, stop, lambda p: f",{p}"),
+            self.states[self._states(start, stop)],
+            self.counts[self.met[start:stop]],
+            self.missing_counts[self.missing(start, stop).sum(axis=1)],
+            *(table[_group_index(arrays, start, stop)] for arrays, table in self.groups),
         ]
-        return "".join(line + "\n" for line in map(",".join, zip(*columns, strict=True)))
+        return _join(columns, m)
 
 
 _csv_field = tables.csv_field  # the one CSV cell writer: quoted as needed, formulas neutralised
-
-
-def _json_list(items: list[str]) -> str:
-    """A JSON list of rendered items inside a record, laid out as ``json.dumps(indent=2)`` does."""
-    if not items:
-        return "[]"
-    return "[\n      " + ",\n      ".join(items) + "\n    ]"
 
 
 def records(result: BatchResult) -> list[Record]:
@@ -336,10 +479,9 @@ def write_json(result: BatchResult, stream: TextIO) -> None:
     if not n:
         stream.write("[]\n")
         return
-    columns = _Columns(result)
+    writer = _JsonWriter(result)
     for start in range(0, n, CHUNK):
-        text = columns.json_items(start, min(start + CHUNK, n))
-        stream.write(("[\n" if start == 0 else ",\n") + text)
+        stream.write(writer.items(start, min(start + CHUNK, n), "[\n" if start == 0 else ",\n"))
     stream.write("\n]\n")
 
 
@@ -355,9 +497,9 @@ def write_csv(result: BatchResult, stream: TextIO) -> None:
     n = len(result)
     if not n:
         return
-    columns = _Columns(result)
+    writer = _CsvWriter(result, codes)
     for start in range(0, n, CHUNK):
-        stream.write(columns.csv_lines(start, min(start + CHUNK, n), codes))
+        stream.write(writer.lines(start, min(start + CHUNK, n)))
 
 
 def csv_text(result: BatchResult) -> str:
