@@ -25,7 +25,7 @@ from ntm_core.engine import (
     group_selections,
     selections,
 )
-from ntm_core.rules import IndicatorKind, Rulebook
+from ntm_core.rules import IndicatorKind, Rulebook, Selection
 
 ON = dt.date(2023, 12, 31)
 BOOK = Rulebook.bundled().with_thresholds(HA_TINH_DIR / "sample-thresholds.csv")
@@ -168,3 +168,17 @@ def test_selection_groups_merge_equal_selections():
     assert groups.index.tolist() == [0, 0]
     assert group_selections(groups) is groups
     assert groups.rows() == tuple(selections(obs))
+
+
+def test_selection_groups_number_groups_in_order_of_first_appearance():
+    """Equal selections made as different objects share a group; groups follow the rows."""
+    a, b = Selection(year=2024), Selection(year=2023)
+    a_again = Selection(year=2024)
+    assert a == a_again
+    assert a is not a_again
+    rows = [b, a, b, a_again, a, b]
+    groups = group_selections(rows)
+    assert groups.selections == (b, a)
+    assert groups.index.tolist() == [0, 1, 0, 1, 1, 0]
+    assert groups.rows() == tuple(rows)
+    assert len(group_selections([])) == 0

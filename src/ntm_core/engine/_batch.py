@@ -98,20 +98,21 @@ def group_selections(selections: Sequence[Selection] | SelectionGroups) -> Selec
     """
     if isinstance(selections, SelectionGroups):
         return selections
-    by_id: dict[int, int] = {}
+    # The objects' identities, grouped by numpy (no Python per row); the list
+    # holds the objects, so an identity cannot be reused while it is grouped.
+    ids = np.fromiter(map(id, selections), dtype=np.uintp, count=len(selections))
+    _, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
+    group_of = np.empty(len(first), dtype=np.intp)
     by_value: dict[Selection, int] = {}
     unique: list[Selection] = []
-    index: list[int] = []
-    for s in selections:
-        group = by_id.get(id(s))
+    for k in np.argsort(first, kind="stable").tolist():  # in order of first appearance
+        s = selections[int(first[k])]
+        group = by_value.get(s)
         if group is None:
-            group = by_value.get(s)
-            if group is None:
-                group = by_value[s] = len(unique)
-                unique.append(s)
-            by_id[id(s)] = group
-        index.append(group)
-    return SelectionGroups(selections=unique, index=np.asarray(index, dtype=np.intp))
+            group = by_value[s] = len(unique)
+            unique.append(s)
+        group_of[k] = group
+    return SelectionGroups(selections=unique, index=group_of[inverse.reshape(-1)])
 
 
 def _read_only_masks(masks: Masks) -> Masks:
