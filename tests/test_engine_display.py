@@ -7,6 +7,7 @@ sheet) so that every criterion has a threshold; the HTML is parsed with
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import json
@@ -19,9 +20,10 @@ import matplotlib as mpl
 import pytest
 
 from ntm_core import RuleLevel
+from ntm_core._core import tables
 from ntm_core.cli import main
 from ntm_core.datasets import HA_TINH_DIR
-from ntm_core.engine import Column, Ladder, Observations, assess, render_text
+from ntm_core.engine import CODES, Column, Ladder, Observations, assess, render_text
 from ntm_core.engine._bands import band_labels
 from ntm_core.exceptions import MissingDependencyError, OutputError
 from ntm_core.io import read_observations
@@ -478,3 +480,138 @@ def test_observations_floats_of_an_exact_column():
     assert floats[0] == pytest.approx(1 / 3)
     assert floats[1] != floats[1]  # NaN
     assert floats[2] == pytest.approx(2**70 / 7)
+
+
+_ODD_TEXTS = [
+    'Xã "Q"',
+    "A, B",
+    "=1+1",
+    "+84",
+    "-3",
+    "@sum",
+    "\tlead",
+    "'quoted",
+    "line\nbreak",
+    "cr\rx",
+    "back\\slash",
+    "ctrl\x01",
+    "nul\x00=x",  # a NUL then a formula character: neither quoted nor neutralised
+    "Xã Đông",
+    "  spaced ",
+]
+
+
+def _odd_result(chunk):
+    """Communes made of the sample's, a chunk of plain ones, then a chunk per odd text.
+
+    Each odd chunk has one odd text among its codes and another among its
+    names, so that every text must be caught on its own by the writers' checks.
+    """
+    ladder = Ladder.for_level(BOOK, level=RuleLevel.COMMUNE, on=ON, scope="ha-tinh")
+    sample = read_observations(COMMUNES, catalog=ladder.catalog())
+    income = sample.columns["income_per_capita"]
+    gaps = Column.from_values(  # every third commune without an income: unknown tiers
+        "income_per_capita",
+        income.kind,
+        [None if row % 3 == 0 else income.value(row) for row in range(len(sample))],
+    )
+    sample = Observations(
+        codes=sample.codes,
+        periods=sample.periods,
+        columns={**sample.columns, "income_per_capita": gaps},
+        attributes=sample.attributes,
+    )
+    n = chunk * (2 + len(_ODD_TEXTS))
+    rows = sample.select([i % len(sample) for i in range(n)])
+    codes, names = [], []
+    for i in range(n):
+        odd = i // chunk - 2  # chunk 0 plain, chunk 1 plain with names missing
+        if odd >= 0 and i % 7 == 0:
+            codes.append(_ODD_TEXTS[odd] + str(i))
+        else:  # in chunk 1, only the first code is a formula
+            codes.append(f"=X{i}" if i == chunk else f"X{i}")
+        if odd == -1 and i % 11 == 0:
+            names.append(None)
+        elif odd >= 0 and i % 13 == 0:
+            names.append(_ODD_TEXTS[(odd + 5) % len(_ODD_TEXTS)])
+        else:
+            names.append(f"Xã {i}")
+    observations = Observations(
+        codes=codes,
+        periods=[2023 if i % 5 == 0 else p for i, p in enumerate(rows.periods)],
+        columns=rows.columns,
+        attributes={**rows.attributes, "name": names},
+    )
+    return assess(observations, on=ON, level=RuleLevel.COMMUNE, rulebook=BOOK, scope="ha-tinh")
+
+
+def _reference_records(batch):
+    """Each unit's record built row by row from the per-row accessors (the writers' old way)."""
+    observations = batch.observations
+    columns = observations.columns
+    keys = list(dict.fromkeys(i.key for r in batch.ladder.rungs for _, i in r.indicators()))
+    tiers, at_least, outcomes = batch.tiers(), batch.tiers_at_least(), batch.outcomes()
+    met = batch.criteria_met().tolist()
+    outcome_of = {code: outcome for outcome, code in CODES.items()}
+    criteria = {c: a.tolist() for c, a in batch.criterion_outcomes[0].items()}
+    present = {k: columns[k].present.tolist() for k in keys if k in columns}
+    return [
+        {
+            "unit": code,
+            "name": observations.attribute("name", row),
+            "period": observations.periods[row],
+            "tier": "unknown" if tiers[row] is None else tiers[row].value,
+            "tier_at_least": at_least[row].value,
+            "outcome": outcomes[row].value,
+            "criteria_met": met[row],
+            "criteria": [
+                {"code": c, "outcome": outcome_of[values[row]].value}
+                for c, values in criteria.items()
+            ],
+            "missing": [k for k in keys if not (k in present and present[k][row])],
+        }
+        for row, code in enumerate(observations.codes)
+    ]
+
+
+def test_batch_writers_render_many_odd_units_as_the_row_by_row_reference(monkeypatch):
+    """5,100 units in 17 chunks, odd codes and names (quotes, commas, formulas, NUL, non-ASCII).
+
+    The column-wise JSON and CSV writers give the bytes of ``json.dumps`` and of
+    the one CSV writer (``tables.csv_text``) on records built row by row, and
+    the readers give the records back (formula cells neutralised with ``'``).
+    """
+    from ntm_core.engine import _batch_views
+
+    monkeypatch.setattr(_batch_views, "CHUNK", 300)
+    batch = _odd_result(300)
+    expected = _reference_records(batch)
+    assert {r["tier"] for r in expected} >= {"standard", "unknown"}
+    assert any(r["missing"] for r in expected)
+    assert any(not r["missing"] for r in expected)
+    out = io.StringIO()
+    batch.write_json(out)
+    assert out.getvalue() == json.dumps(expected, ensure_ascii=False, indent=2) + "\n"
+    assert json.loads(out.getvalue()) == expected
+    codes = [c.code for c in batch.ladder.rungs[0].criteria]
+    header = ["unit", "name", "period", "tier", "outcome", "criteria_met", "missing", *codes]
+    table = [
+        [
+            r["unit"],
+            r["name"] or "",
+            r["period"],
+            r["tier"],
+            r["outcome"],
+            r["criteria_met"],
+            len(r["missing"]),
+            *({c["code"]: c["outcome"] for c in r["criteria"]}[c] for c in codes),
+        ]
+        for r in expected
+    ]
+    text = batch.to_csv()
+    assert text == tables.csv_text(header, table)
+    read = list(csv.reader(io.StringIO(text, newline="")))
+    assert read[0] == header
+    assert [tables.restore_cell(row[0]) for row in read[1:]] == [r["unit"] for r in expected]
+    assert [tables.restore_cell(row[1]) for row in read[1:]] == [r["name"] or "" for r in expected]
+    assert "'=1+1" in {row[1] for row in read[1:]}
