@@ -234,6 +234,8 @@ def _join(columns: Sequence[Pieces | Sequence[str]], m: int) -> str:
     return "".join(grid.ravel().tolist())
 
 
+_N_CODES = max(OUTCOMES) + 1
+"""Outcome codes are ``0 .. _N_CODES - 1`` (see :data:`~ntm_core.engine.CODES`)."""
 _GROUP = 3
 """Criteria rendered by one lookup (4 outcomes ** 3 = 64 pieces per table)."""
 
@@ -257,9 +259,6 @@ def _group_table(pieces: Sequence[Sequence[str]]) -> Pieces:
     for per_code in pieces:
         combined = [left + right for left in combined for right in per_code]
     return _lookup(combined)
-
-
-_N_CODES = max(OUTCOMES) + 1
 
 
 class _Columns:
