@@ -226,8 +226,8 @@ def _lookup(pieces: Sequence[str]) -> Pieces:
     return table
 
 
-def _join(columns: Sequence[Pieces | Sequence[str]], m: int) -> str:
-    """Rows of ``m`` pieces' columns, concatenated row by row (one ``str.join``)."""
+def _join(columns: Sequence[Pieces | Sequence[str] | str], m: int) -> str:
+    """Rows of ``m`` pieces' columns (or one piece for all), concatenated row by row."""
     grid = np.empty((m, len(columns)), dtype=object)
     for j, column in enumerate(columns):
         grid[:, j] = column
@@ -380,6 +380,7 @@ class _JsonWriter(_Columns):
         keys = [quote(k) for k in self.keys]
         self.first_key = _lookup([f"[\n      {k}" for k in keys])
         self.next_key = _lookup([f",\n      {k}" for k in keys])
+        self.tails = _lookup(["[]\n  }", "\n    ]\n  }"])  # without, with missing keys
 
     def items(self, start: int, stop: int, lead: str) -> str:
         """``lead``, then rows ``start:stop`` as items of the JSON list of records, comma-separated.
@@ -389,18 +390,16 @@ class _JsonWriter(_Columns):
         """
         m = stop - start
         names = self.names
-        heads = np.full(m, ',\n  {\n    "unit": ', dtype=object)
-        heads[0] = lead + '  {\n    "unit": '
-        fixed: list[Pieces | Sequence[str]] = [
-            heads,
+        fixed: list[Pieces | Sequence[str] | str] = [
+            ',\n  {\n    "unit": ',
             _json_texts(self.codes[start:stop]),
-            np.full(m, ',\n    "name": ', dtype=object),
-            ["null"] * m if names is None else _json_texts(names[start:stop]),
+            ',\n    "name": ',
+            "null" if names is None else _json_texts(names[start:stop]),
             self._periods(start, stop, lambda p: f',\n    "period": {p}'),
             self.states[self._states(start, stop)],
             self.counts[self.met[start:stop]],
             *(table[_group_index(arrays, start, stop)] for arrays, table in self.groups),
-            np.full(m, ',\n    "missing": ', dtype=object),
+            ',\n    "missing": ',
         ]
         # the missing keys: a variable number of pieces per row, after the fixed ones
         rows, cols = np.divmod(np.flatnonzero(self.missing(start, stop)), max(len(self.keys), 1))
@@ -408,14 +407,14 @@ class _JsonWriter(_Columns):
         firsts = np.cumsum(counts) - counts  # position in rows/cols of each row's first key
         rank = np.arange(len(rows)) - firsts[rows]
         keys = np.where(rank == 0, self.first_key[cols], self.next_key[cols])
-        tails = np.where(counts > 0, "\n    ]\n  }", "[]\n  }").astype(object)
         width = len(fixed)
         starts = np.arange(m) * (width + 1) + np.concatenate(([0], np.cumsum(counts)[:-1]))
         out = np.empty(m * (width + 1) + len(rows), dtype=object)
         for j, column in enumerate(fixed):
             out[starts + j] = column
         out[starts[rows] + width + rank] = keys
-        out[starts + width + counts] = tails
+        out[starts + width + counts] = self.tails[(counts > 0).astype(np.intp)]
+        out[0] = lead + '  {\n    "unit": '
         return "".join(out.tolist())
 
 
@@ -447,10 +446,10 @@ class _CsvWriter(_Columns):
         """
         m = stop - start
         names = self.names
-        columns: list[Pieces | Sequence[str]] = [
+        columns: list[Pieces | Sequence[str] | str] = [
             _csv_cells(self.codes[start:stop]),
-            np.full(m, ",", dtype=object),
-            np.full(m, "", dtype=object) if names is None else _csv_cells(names[start:stop]),
+            ",",
+            "" if names is None else _csv_cells(names[start:stop]),
             self._periods(start, stop, lambda p: f",{p}"),
             self.states[self._states(start, stop)],
             self.counts[self.met[start:stop]],
