@@ -43,6 +43,32 @@ class ConditionStatus:
     reason_vi: str | None = None
     """:attr:`reason` in Vietnamese."""
 
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready data; an exact whole number stays an ``int``, another fraction a float.
+
+        .. versionadded:: 0.3.0
+        """
+        return {
+            "code": self.code,
+            "name_vi": self.name_vi,
+            "name_en": self.name_en,
+            "outcome": self.outcome.value,
+            "observed": _json_number(self.observed),
+            "threshold": _json_number(self.threshold),
+            "unit": self.unit,
+            "gap": self.gap,
+            "gap_units": self.gap_units,
+            "citation": self.citation.to_dict() if self.citation else None,
+            "provenance": self.provenance.value if self.provenance else None,
+            "reason": self.reason,
+        }
+
+
+def _json_number(value: object) -> object:
+    if isinstance(value, Fraction):
+        return value.numerator if value.denominator == 1 else float(value)
+    return value
+
 
 # The district level was abolished nationwide on 2025-07-01 (NQ 1665/NQ-UBTVQH15;
 # shared/domain/ntm-facts.md, 9.3 Administrative reforms).

@@ -48,12 +48,6 @@ def value_text(value: object, unit: str | None = None, *, lang: Lang = "en") -> 
     return _num(value, unit, lang=lang)
 
 
-def _json_value(value: object) -> object:
-    if isinstance(value, Fraction):
-        return value.numerator if value.denominator == 1 else float(value)
-    return value
-
-
 def _pct(part: int, whole: int) -> str:
     return f"{100 * part / whole:.1f}%" if whole else "–"
 
@@ -115,23 +109,7 @@ def readiness_to_dict(
         else None,
         "outcome": province.outcome.value if province is not None else None,
         "outcome_note": report.outcome_note(),
-        "conditions": [
-            {
-                "code": c.code,
-                "name_vi": c.name_vi,
-                "name_en": c.name_en,
-                "outcome": c.outcome.value,
-                "observed": _json_value(c.observed),
-                "threshold": _json_value(c.threshold),
-                "unit": c.unit,
-                "gap": c.gap,
-                "gap_units": c.gap_units,
-                "citation": c.citation.to_dict() if c.citation else None,
-                "provenance": c.provenance.value if c.provenance else None,
-                "reason": c.reason,
-            }
-            for c in report.conditions
-        ],
+        "conditions": [c.to_dict() for c in report.conditions],
         "communes": communes,
         "levels": levels,
         "blocking": {
@@ -404,6 +382,29 @@ def _gap_text(c: ConditionStatus, lang: Lang) -> str:
     return gap or ""
 
 
+def _status_line(c: ConditionStatus, lang: Lang, *, provenance: bool = False) -> str:
+    """A condition or target as a line of the text report, with its gap."""
+    gap = _gap_text(c, lang)
+    origin = f", {c.provenance.value}" if provenance and c.provenance else ""
+    return (
+        f"  {_MARK[c.outcome]} {c.code} {_name(c, lang)}: {_value(c.observed, c.unit, lang)} "
+        f"({_w('needs', lang)} {_value(c.threshold, c.unit, lang)}{origin})"
+        + (f"  → {gap}" if gap else "")
+    )
+
+
+def _status_row(c: ConditionStatus, lang: Lang, *, provenance: bool = False) -> str:
+    """A condition or target as a Markdown table row (a provenance cell for targets)."""
+    row = (
+        f"| {_MARK[c.outcome]} | {c.code} | {markdown_cell(_name(c, lang))} | "
+        f"{_value(c.observed, c.unit, lang)} | {_value(c.threshold, c.unit, lang)} | "
+        f"{markdown_cell(_gap_text(c, lang))} | {markdown_cell(c.citation or '')} |"
+    )
+    if provenance:
+        row += f" {c.provenance.value if c.provenance else ''} |"
+    return row
+
+
 def _conditions_of(report: ProvinceReadiness, lang: Lang, *, phrase: str = "conditions_of") -> str:
     """Which year's province conditions judged the province, when not those of ``on``."""
     if report.conditions_on is None:
@@ -472,14 +473,7 @@ def readiness_text(  # noqa: PLR0912, PLR0915 - one section of the summary after
         note = outcome_note(report, lang)
         if note:
             lines.append(_w("note", lang, note=note))
-        for c in report.conditions:
-            gap = _gap_text(c, lang)
-            lines.append(
-                f"  {_MARK[c.outcome]} {c.code} {_name(c, lang)}: "
-                f"{_value(c.observed, c.unit, lang)} "
-                f"({_w('needs', lang)} {_value(c.threshold, c.unit, lang)})"
-                + (f"  → {gap}" if gap else "")
-            )
+        lines.extend(_status_line(c, lang) for c in report.conditions)
     counts = report.commune_counts
     total = len(counts.parents) - 1
     n = int(counts.children[total])
@@ -572,14 +566,7 @@ def _program_lines(report: ProvinceReadiness, lang: Lang) -> list[str]:
     if program is None:
         return []
     lines = [_w("program", lang, **_program_fields(program))]
-    for c in program.targets:
-        gap = _gap_text(c, lang)
-        provenance = f", {c.provenance.value}" if c.provenance else ""
-        lines.append(
-            f"  {_MARK[c.outcome]} {c.code} {_name(c, lang)}: {_value(c.observed, c.unit, lang)} "
-            f"({_w('needs', lang)} {_value(c.threshold, c.unit, lang)}{provenance})"
-            + (f"  → {gap}" if gap else "")
-        )
+    lines.extend(_status_line(c, lang, provenance=True) for c in program.targets)
     return lines
 
 
@@ -598,13 +585,7 @@ def _program_markdown(report: ProvinceReadiness, lang: Lang) -> list[str]:
         _w("program_header", lang),
         "|---|---|---|---|---|---|---|---|",
     ]
-    out += [
-        f"| {_MARK[c.outcome]} | {c.code} | {markdown_cell(_name(c, lang))} | "
-        f"{_value(c.observed, c.unit, lang)} | {_value(c.threshold, c.unit, lang)} | "
-        f"{markdown_cell(_gap_text(c, lang))} | {markdown_cell(c.citation or '')} | "
-        f"{c.provenance.value if c.provenance else ''} |"
-        for c in program.targets
-    ]
+    out += [_status_row(c, lang, provenance=True) for c in program.targets]
     return out
 
 
@@ -658,12 +639,7 @@ def readiness_markdown(
         _w("conditions_header", lang),
         "|---|---|---|---|---|---|---|",
     ]
-    for c in report.conditions:
-        out.append(
-            f"| {_MARK[c.outcome]} | {c.code} | {markdown_cell(_name(c, lang))} | "
-            f"{_value(c.observed, c.unit, lang)} | {_value(c.threshold, c.unit, lang)} | "
-            f"{markdown_cell(_gap_text(c, lang))} | {markdown_cell(c.citation or '')} |"
-        )
+    out += [_status_row(c, lang) for c in report.conditions]
     note = outcome_note(report, lang)
     if note:
         out += ["", _w("md_note", lang, note=note)]

@@ -76,30 +76,8 @@ class ProgramTargets:
             "instrument": self.instrument.to_dict(),
             "year": self.year,
             "region": self.region.value if self.region is not None else None,
-            "targets": [
-                {
-                    "code": t.code,
-                    "name_vi": t.name_vi,
-                    "name_en": t.name_en,
-                    "outcome": t.outcome.value,
-                    "observed": _json_number(t.observed),
-                    "threshold": _json_number(t.threshold),
-                    "unit": t.unit,
-                    "gap": t.gap,
-                    "gap_units": t.gap_units,
-                    "citation": t.citation.to_dict() if t.citation else None,
-                    "provenance": t.provenance.value if t.provenance else None,
-                    "reason": t.reason,
-                }
-                for t in self.targets
-            ],
+            "targets": [t.to_dict() for t in self.targets],
         }
-
-
-def _json_number(value: object) -> object:
-    if isinstance(value, Fraction):
-        return value.numerator if value.denominator == 1 else float(value)
-    return value
 
 
 def _editions(book: Rulebook, scope: str) -> list[RuleSet]:
